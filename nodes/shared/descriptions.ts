@@ -1,0 +1,31 @@
+import type { IDataObject, IExecuteSingleFunctions, INodeExecutionData, IN8nHttpFullResponse } from 'n8n-workflow';
+
+/** Every node sends JSON to the credential's base URL (trailing slashes trimmed). */
+export const apiRequestDefaults = {
+	baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+	headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+};
+
+type Shaper = (
+	this: IExecuteSingleFunctions,
+	items: INodeExecutionData[],
+	response: IN8nHttpFullResponse,
+) => Promise<INodeExecutionData[]>;
+
+/** Output shaping: drops fields an operation must not pass on (e.g. a token that is not its purpose). */
+export function omitFields(...names: string[]): Shaper {
+	return async function (items) {
+		return items.map((item) => {
+			const json: IDataObject = { ...item.json };
+			for (const name of names) delete json[name];
+			return { ...item, json };
+		});
+	};
+}
+
+/** Output shaping: a new object per item built from the answer. */
+export function mapJson(map: (json: IDataObject) => IDataObject): Shaper {
+	return async function (items) {
+		return items.map((item) => ({ ...item, json: map(item.json) }));
+	};
+}

@@ -1,0 +1,95 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
+
+import { checkCredentials } from '../validation';
+import { identityOf, obtainToken, recentFailure, tokenForRequest } from './lifecycle';
+import type { TokenProfile } from './profile';
+import { storedTokenState, toStoredFields } from './tokenState';
+
+/** Set by operations that must work without a login (e.g. requesting a password reset). */
+export const ANONYMOUS_HEADER = 'X-Token-Auth-Anonymous';
+
+// The token each credentials object last sent: when n8n asks for a new token after a failed
+// request, this says which token failed (n8n passes the same object to both hooks).
+const appliedTokens = new WeakMap<object, string>();
+
+/**
+ * The credential's `preAuthentication`. n8n calls it when the stored token is empty, after a
+ * request failed (a 401; any error in the HTTP Request node) and when the user tests the
+ * credential. Whatever it returns, n8n writes to the credential.
+ */
+export function preAuthenticationFor(profile: TokenProfile) {
+	return async function preAuthentication(
+		this: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+	): Promise<IDataObject> {
+		if (profile.staticToken?.isSelected(credentials)) return {};
+		const identity = identityOf(profile, credentials);
+		const replacing = appliedTokens.get(credentials) ?? storedTokenState(credentials, identity)?.token;
+		try {
+			checkCredentials(profile, credentials);
+			const http = async (options: IHttpRequestOptions) => await this.helpers.httpRequest(options);
+			return toStoredFields(await obtainToken(profile, credentials, http, { replacing }));
+		} catch {
+			// Store nothing: authenticate then reports the failure the core remembers, and requests
+			// that need no login (a password reset request) still go through.
+			return {};
+		}
+	};
+}
+
+/**
+ * The credential's `authenticate`, run before every request in our nodes and in the HTTP
+ * Request node. It has no way to make a call, so when a login or renewal is due it fails the
+ * request before sending it, with the 401 that makes n8n run preAuthentication and retry.
+ */
+export function authenticateFor(profile: TokenProfile) {
+	return async function authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const headers = { ...(requestOptions.headers ?? {}) } as Record<string, unknown>;
+		if (ANONYMOUS_HEADER in headers) {
+			delete headers[ANONYMOUS_HEADER];
+			return { ...requestOptions, headers: headers as IDataObject };
+		}
+		// Our own token operations (e.g. renewing a given token) set the header themselves.
+		if (Object.keys(headers).some((name) => name.toLowerCase() === profile.apply.header.toLowerCase())) {
+			return requestOptions;
+		}
+		let token: string | undefined;
+		if (profile.staticToken?.isSelected(credentials)) {
+			token = profile.staticToken.token(credentials);
+		} else {
+			const current = tokenForRequest(profile, credentials);
+			// Also when n8n's stored copy is older than ours: the retry writes the newer one back,
+			// so the next execution (or a restarted n8n) starts with it.
+			if (!current.token) throw failureToReport(profile, credentials) ?? renewalDue(profile);
+			if (!current.storedIsCurrent) throw renewalDue(profile);
+			token = current.token;
+		}
+		appliedTokens.set(credentials, token);
+		headers[profile.apply.header] = `${profile.apply.prefix(credentials)}${token}`;
+		return { ...requestOptions, headers: headers as IDataObject };
+	};
+}
+
+function failureToReport(profile: TokenProfile, credentials: ICredentialDataDecryptedObject): Error | undefined {
+	try {
+		checkCredentials(profile, credentials);
+	} catch (error) {
+		return error as Error;
+	}
+	return recentFailure(profile, credentials);
+}
+
+function renewalDue(profile: TokenProfile): Error {
+	const error = new Error(
+		`The ${profile.provider} ${profile.tokenName} is due for renewal and could not be renewed automatically`,
+	);
+	return Object.assign(error, { response: { status: 401 }, tokenRenewalDue: true });
+}

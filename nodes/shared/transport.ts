@@ -1,0 +1,217 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecutePaginationFunctions,
+	type IExecuteSingleFunctions,
+	type IHttpRequestOptions,
+	type IN8nHttpFullResponse,
+	type INodeExecutionData,
+	type JsonObject,
+	type DeclarativeRestApiSettings,
+} from 'n8n-workflow';
+
+import { ProviderError, likelyCause, redact, statusLabel } from './errors';
+import { markRejected, networkError, obtainToken, parseBody, serviceError, timeoutMs } from './token/lifecycle';
+import type { CredentialFields, TokenProfile } from './token/profile';
+import { ANONYMOUS_HEADER } from './token/credentialHooks';
+import { checkCredentials } from './validation';
+
+type PreSend = (this: IExecuteSingleFunctions, options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
+type PostReceive = (
+	this: IExecuteSingleFunctions,
+	items: INodeExecutionData[],
+	response: IN8nHttpFullResponse,
+) => Promise<INodeExecutionData[]>;
+
+interface SentRequest {
+	options: IHttpRequestOptions;
+	token?: string;
+	anonymous?: boolean;
+}
+
+// What each item's request was, so the answer handler can repeat it once with a new token.
+const sentRequests = new WeakMap<object, SentRequest>();
+
+/** RoutingNode runs a paginated request through Object.create(itemContext): key on the item context. */
+function itemContext(context: object): object {
+	return Object.prototype.hasOwnProperty.call(context, 'makeRoutingRequest') ? Object.getPrototypeOf(context) : context;
+}
+
+export function toNodeError(context: IExecuteSingleFunctions, error: unknown, secrets: Array<string | undefined> = []) {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	const itemIndex = context.getItemIndex();
+	if (error instanceof ProviderError) {
+		const message = redact(error.message, secrets);
+		if (error.kind === 'input') {
+			return new NodeOperationError(context.getNode(), message, { itemIndex, description: error.description });
+		}
+		return new NodeApiError(context.getNode(), { message, kind: error.kind } as JsonObject, {
+			message,
+			description: error.description,
+			httpCode: error.status !== undefined ? String(error.status) : undefined,
+			itemIndex,
+		});
+	}
+	return new NodeOperationError(context.getNode(), redact(String((error as Error)?.message ?? error), secrets), {
+		itemIndex,
+	});
+}
+
+/**
+ * The request life cycle of every operation of one provider's node: validate and get a token
+ * before anything is sent, apply the provider's own "expired" signal (one refresh, one retry),
+ * and turn every other failure into a message that names the provider, status and cause.
+ */
+export type PreSendFunction = PreSend;
+export type PostReceiveFunction = PostReceive;
+
+export function tokenTransport(profile: TokenProfile) {
+	const credentialsOf = async (context: IExecuteSingleFunctions) =>
+		(await context.getCredentials(profile.credentialType)) as CredentialFields;
+	const secretsOf = (credentials: CredentialFields, token?: string) => [
+		token,
+		...Object.values(credentials).filter((value): value is string => typeof value === 'string' && value.length >= 8 && !/^https?:/.test(value)),
+	];
+	const isStatic = (credentials: CredentialFields) => profile.staticToken?.isSelected(credentials) === true;
+	const http = (context: IExecuteSingleFunctions) => async (options: IHttpRequestOptions) =>
+		await context.helpers.httpRequest(options);
+
+	const prepareWith = (anonymous: boolean): PreSend =>
+		async function (options) {
+			const credentials = await credentialsOf(this);
+			let token: string | undefined;
+			try {
+				checkCredentials(profile, credentials);
+				if (!anonymous && !isStatic(credentials)) token = (await obtainToken(profile, credentials, http(this))).token;
+			} catch (error) {
+				throw toNodeError(this, error, secretsOf(credentials));
+			}
+			const prepared: IHttpRequestOptions = {
+				...options,
+				headers: anonymous ? { ...(options.headers ?? {}), [ANONYMOUS_HEADER]: '1' } : options.headers,
+				ignoreHttpStatusErrors: true,
+				timeout: options.timeout && options.timeout !== 300_000 ? options.timeout : timeoutMs(credentials),
+			};
+			sentRequests.set(itemContext(this), { options: prepared, token, anonymous });
+			return prepared;
+		};
+	const prepare = prepareWith(false);
+	const prepareAnonymous = prepareWith(true);
+
+	const send = async (context: IExecuteSingleFunctions, options: IHttpRequestOptions) => {
+		try {
+			return (await context.helpers.httpRequestWithAuthentication.call(context, profile.credentialType, {
+				...options,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+			})) as IN8nHttpFullResponse;
+		} catch (error) {
+			const cause = (error as { cause?: unknown }).cause ?? error;
+			throw networkError(profile, cause, 'request', String(options.baseURL ?? '') + (options.url ?? ''), Number(options.timeout));
+		}
+	};
+
+	const answer = async (
+		context: IExecuteSingleFunctions,
+		response: IN8nHttpFullResponse,
+	): Promise<IN8nHttpFullResponse> => {
+		const sent = sentRequests.get(itemContext(context));
+		const credentials = await credentialsOf(context);
+		let current = response;
+		try {
+			if (profile.expiredStatuses.includes(current.statusCode) && sent && !sent.anonymous && !isStatic(credentials)) {
+				if (sent.token) markRejected(profile, credentials, sent.token);
+				const fresh = await obtainToken(profile, credentials, http(context), { replacing: sent.token });
+				current = await send(context, sent.options);
+				if (profile.expiredStatuses.includes(current.statusCode)) {
+					throw new ProviderError(
+						`${profile.provider} rejected the ${profile.tokenName} (${statusLabel(current.statusCode, parseBody(current.body))}) even right after a new login: the account may lack API access or be inactive`,
+						'token-rejected',
+						current.statusCode,
+					);
+				}
+				sent.token = fresh.token;
+			}
+			if (current.statusCode >= 200 && current.statusCode < 300) return current;
+			throw apiError(profile, current, isStatic(credentials) && !sent?.anonymous);
+		} catch (error) {
+			throw toNodeError(context, error, secretsOf(credentials, sent?.token));
+		}
+	};
+
+	const receive: PostReceive = async function (_items, response) {
+		const final = await answer(this, response);
+		return toItems(parseBody(final.body));
+	};
+
+	/** Pages through `page`/`pageSize` until a short page, honouring Return All and Limit. */
+	const paginateByPage = async function (
+		this: IExecutePaginationFunctions,
+		requestData: DeclarativeRestApiSettings.ResultOptions,
+	): Promise<INodeExecutionData[]> {
+		const returnAll = this.getNodeParameter('returnAll', false) as boolean;
+		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', 50) as number);
+		const pageSize = Math.min(100, returnAll ? 100 : limit);
+		const results: INodeExecutionData[] = [];
+		for (let page = 1; results.length < limit; page++) {
+			const options = {
+				...requestData.options,
+				qs: { ...(requestData.options.qs ?? {}), page, pageSize },
+			} as IHttpRequestOptions;
+			const sent = sentRequests.get(itemContext(this));
+			sentRequests.set(itemContext(this), { options, token: sent?.token });
+			const items = await this.makeRoutingRequest({ ...requestData, options });
+			results.push(...items);
+			if (items.length < pageSize) break;
+		}
+		return results.slice(0, limit);
+	};
+
+	/**
+	 * Routing for one operation: its own checks first (no network), then ours (credential, token),
+	 * then our answer handler, then its own output shaping. `anonymous` is for calls that need no
+	 * login, such as a password reset request: they must work while the password is wrong.
+	 */
+	const route = (
+		request: IHttpRequestOptions | Record<string, unknown>,
+		extra: { preSend?: PreSend[]; postReceive?: PostReceive[]; paginate?: boolean; anonymous?: boolean } = {},
+	) => ({
+		request: request as IHttpRequestOptions,
+		send: {
+			preSend: [...(extra.preSend ?? []), extra.anonymous ? prepareAnonymous : prepare],
+			...(extra.paginate ? { paginate: true } : {}),
+		},
+		output: { postReceive: [receive, ...(extra.postReceive ?? [])] },
+		...(extra.paginate ? { operations: { pagination: paginateByPage } } : {}),
+	});
+
+	return { prepare, receive, paginateByPage, route, credentialsOf, http };
+}
+
+function apiError(profile: TokenProfile, response: IN8nHttpFullResponse, staticMode: boolean): ProviderError {
+	const status = response.statusCode;
+	const body = parseBody(response.body);
+	if (status === 429 || status >= 500) {
+		return serviceError(profile, status, body, response.headers as Record<string, unknown>, 'request');
+	}
+	if (profile.expiredStatuses.includes(status) && staticMode && profile.staticToken) {
+		return new ProviderError(
+			`${profile.provider} rejected the ${profile.staticToken.tokenName} (${statusLabel(status, body)}): ${profile.staticToken.fix}`,
+			'token-rejected',
+			status,
+		);
+	}
+	const cause = profile.apiErrorCauses?.[status] ?? likelyCause(status);
+	return new ProviderError(`${profile.provider} answered ${statusLabel(status, body)}: ${cause}`, 'api', status);
+}
+
+export function toItems(body: unknown): INodeExecutionData[] {
+	if (Array.isArray(body)) return body.map((json) => ({ json: toJson(json) }));
+	if (body === undefined) return [{ json: { success: true } }];
+	return [{ json: toJson(body) }];
+}
+
+function toJson(value: unknown): IDataObject {
+	return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : { value: value as string };
+}
