@@ -1,4 +1,10 @@
-import type { IDataObject, IExecuteSingleFunctions, INodeExecutionData, IN8nHttpFullResponse } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteSingleFunctions,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+	INodeExecutionData,
+} from 'n8n-workflow';
 
 /** Every node sends JSON to the credential's base URL (trailing slashes trimmed). */
 export const apiRequestDefaults = {
@@ -27,5 +33,12 @@ export function omitFields(...names: string[]): Shaper {
 export function mapJson(map: (json: IDataObject) => IDataObject): Shaper {
 	return async function (items) {
 		return items.map((item) => ({ ...item, json: map(item.json) }));
+	};
+}
+
+/** Sends the request to another path under the base URL (after a preSend that set a full login URL). */
+export function toPath(path: string) {
+	return async function (this: IExecuteSingleFunctions, options: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		return { ...options, url: path };
 	};
 }

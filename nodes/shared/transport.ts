@@ -12,10 +12,12 @@ import {
 } from 'n8n-workflow';
 
 import { ProviderError, likelyCause, redact, statusLabel } from './errors';
+import { jwtExpiry } from './token/jwt';
 import { markRejected, networkError, obtainToken, parseBody, serviceError, timeoutMs } from './token/lifecycle';
 import type { CredentialFields, TokenProfile } from './token/profile';
+import type { TokenState } from './token/tokenState';
 import { ANONYMOUS_HEADER } from './token/credentialHooks';
-import { checkCredentials } from './validation';
+import { checkCredentials, inputError } from './validation';
 
 type PreSend = (this: IExecuteSingleFunctions, options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 type PostReceive = (
@@ -28,6 +30,17 @@ interface SentRequest {
 	options: IHttpRequestOptions;
 	token?: string;
 	anonymous?: boolean;
+	causes?: Record<number, string>;
+}
+
+export interface RouteExtras {
+	preSend?: PreSend[];
+	postReceive?: PostReceive[];
+	paginate?: boolean;
+	/** For calls that need no login (e.g. a password reset request): they must work while the password is wrong. */
+	anonymous?: boolean;
+	/** Likely causes by status for this operation, over the provider's general ones. */
+	causes?: Record<number, string>;
 }
 
 // What each item's request was, so the answer handler can repeat it once with a new token.
@@ -77,7 +90,7 @@ export function tokenTransport(profile: TokenProfile) {
 	const http = (context: IExecuteSingleFunctions) => async (options: IHttpRequestOptions) =>
 		await context.helpers.httpRequest(options);
 
-	const prepareWith = (anonymous: boolean): PreSend =>
+	const prepareWith = (anonymous: boolean, causes?: Record<number, string>): PreSend =>
 		async function (options) {
 			const credentials = await credentialsOf(this);
 			let token: string | undefined;
@@ -93,11 +106,10 @@ export function tokenTransport(profile: TokenProfile) {
 				ignoreHttpStatusErrors: true,
 				timeout: options.timeout && options.timeout !== 300_000 ? options.timeout : timeoutMs(credentials),
 			};
-			sentRequests.set(itemContext(this), { options: prepared, token, anonymous });
+			sentRequests.set(itemContext(this), { options: prepared, token, anonymous, causes });
 			return prepared;
 		};
 	const prepare = prepareWith(false);
-	const prepareAnonymous = prepareWith(true);
 
 	const send = async (context: IExecuteSingleFunctions, options: IHttpRequestOptions) => {
 		try {
@@ -134,7 +146,7 @@ export function tokenTransport(profile: TokenProfile) {
 				sent.token = fresh.token;
 			}
 			if (current.statusCode >= 200 && current.statusCode < 300) return current;
-			throw apiError(profile, current, isStatic(credentials) && !sent?.anonymous);
+			throw apiError(profile, current, isStatic(credentials) && !sent?.anonymous, sent?.causes);
 		} catch (error) {
 			throw toNodeError(context, error, secretsOf(credentials, sent?.token));
 		}
@@ -170,26 +182,91 @@ export function tokenTransport(profile: TokenProfile) {
 
 	/**
 	 * Routing for one operation: its own checks first (no network), then ours (credential, token),
-	 * then our answer handler, then its own output shaping. `anonymous` is for calls that need no
-	 * login, such as a password reset request: they must work while the password is wrong.
+	 * then our answer handler, then its own output shaping.
 	 */
-	const route = (
-		request: IHttpRequestOptions | Record<string, unknown>,
-		extra: { preSend?: PreSend[]; postReceive?: PostReceive[]; paginate?: boolean; anonymous?: boolean } = {},
-	) => ({
+	const route = (request: IHttpRequestOptions | Record<string, unknown>, extra: RouteExtras = {}) => ({
 		request: request as IHttpRequestOptions,
 		send: {
-			preSend: [...(extra.preSend ?? []), extra.anonymous ? prepareAnonymous : prepare],
+			preSend: [...(extra.preSend ?? []), extra.anonymous || extra.causes ? prepareWith(!!extra.anonymous, extra.causes) : prepare],
 			...(extra.paginate ? { paginate: true } : {}),
 		},
 		output: { postReceive: [receive, ...(extra.postReceive ?? [])] },
 		...(extra.paginate ? { operations: { pagination: paginateByPage } } : {}),
 	});
 
-	return { prepare, receive, paginateByPage, route, credentialsOf, http };
+	/** Sends the provider's own login request (from the profile), e.g. for "Log In" or "Create Session". */
+	const asLogin: PreSend = async function (options) {
+		const credentials = await credentialsOf(this);
+		try {
+			if (isStatic(credentials)) {
+				throw inputError(
+					`This operation logs in with the credential's ${Object.values(profile.requiredFields).join(' and ')}: switch the ${profile.provider} credential to that mode`,
+				);
+			}
+			checkCredentials(profile, credentials);
+		} catch (error) {
+			throw toNodeError(this, error);
+		}
+		const login = profile.login.request(credentials);
+		return {
+			...options,
+			method: login.method,
+			url: login.url,
+			body: { ...login.body, ...(options.body as IDataObject) },
+			headers: { ...options.headers, ...login.headers },
+		};
+	};
+
+	/** An operation that makes a fresh login with the credential and returns what it answers. */
+	const loginRoute = (extra: RouteExtras = {}) =>
+		route(
+			{ method: 'POST', url: '' },
+			{ ...extra, preSend: [asLogin, ...(extra.preSend ?? [])], anonymous: true, causes: profile.login.refusedBecause },
+		);
+
+	/**
+	 * An operation whose answer is the credential's current token, renewed only if due: no call
+	 * of its own. (Declarative nodes let a pagination function produce the items directly.)
+	 */
+	const currentTokenRoute = (shape: (state: TokenState) => IDataObject) => ({
+		send: { preSend: [prepare], paginate: true },
+		operations: {
+			async pagination(this: IExecutePaginationFunctions): Promise<INodeExecutionData[]> {
+				const credentials = await credentialsOf(this);
+				const state: TokenState = isStatic(credentials)
+					? staticState(profile.staticToken!.token(credentials))
+					: await obtainToken(profile, credentials, http(this)).catch((error: unknown) => {
+							throw toNodeError(this, error, secretsOf(credentials));
+						});
+				return [{ json: shape(state) }];
+			},
+		},
+	});
+
+	return { prepare, receive, paginateByPage, route, loginRoute, currentTokenRoute, credentialsOf, http };
 }
 
-function apiError(profile: TokenProfile, response: IN8nHttpFullResponse, staticMode: boolean): ProviderError {
+function staticState(token: string): TokenState {
+	return { token, obtainedAt: Date.now(), expiresAt: jwtExpiry(token), identity: 'static' };
+}
+
+/** ISO expiry of a token just received: its JWT `exp`, else now plus the documented lifetime. */
+export function expiryOf(token: unknown, lifetimeSeconds?: number): string | null {
+	if (typeof token !== 'string' || !token) return null;
+	const expiry = jwtExpiry(token) ?? (lifetimeSeconds !== undefined ? Date.now() + lifetimeSeconds * 1000 : undefined);
+	return expiry === undefined ? null : new Date(expiry).toISOString();
+}
+
+export function isoOrNull(time: number | undefined): string | null {
+	return time === undefined ? null : new Date(time).toISOString();
+}
+
+function apiError(
+	profile: TokenProfile,
+	response: IN8nHttpFullResponse,
+	staticMode: boolean,
+	causes?: Record<number, string>,
+): ProviderError {
 	const status = response.statusCode;
 	const body = parseBody(response.body);
 	if (status === 429 || status >= 500) {
@@ -202,7 +279,7 @@ function apiError(profile: TokenProfile, response: IN8nHttpFullResponse, staticM
 			status,
 		);
 	}
-	const cause = profile.apiErrorCauses?.[status] ?? likelyCause(status);
+	const cause = causes?.[status] ?? profile.apiErrorCauses?.[status] ?? likelyCause(status);
 	return new ProviderError(`${profile.provider} answered ${statusLabel(status, body)}: ${cause}`, 'api', status);
 }
 

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { edgeIq } from '../../transport';
-import { withCredentialLogin } from '../credentialLogin';
+import { toPath } from '../../../shared/descriptions';
 import { apiTokenResetOutput } from './reset';
 
 export const apiTokenProperties: INodeProperties[] = [
@@ -18,10 +18,8 @@ export const apiTokenProperties: INodeProperties[] = [
 				action: 'Reset the permanent API token',
 				description:
 					'Replace the permanent API token of the credential user; the old one stops working. The output contains the new token.',
-				routing: edgeIq.route(
-					{ method: 'POST', url: '/user/api_token_reset' },
-					{ preSend: [withCredentialLogin], anonymous: true, postReceive: [apiTokenResetOutput] },
-				),
+				// Same body as a login (the credential's email and password), another path.
+				routing: edgeIq.loginRoute({ preSend: [toPath('/user/api_token_reset')], postReceive: [apiTokenResetOutput] }),
 			},
 		],
 		default: 'reset',

@@ -2,7 +2,6 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { omitFields } from '../../../shared/descriptions';
 import { edgeIq } from '../../transport';
-import { withCredentialLogin } from '../credentialLogin';
 import { sessionCreateFields, withTokenExpiry } from './create';
 
 export const sessionProperties: INodeProperties[] = [
@@ -19,10 +18,7 @@ export const sessionProperties: INodeProperties[] = [
 				action: 'Create a session token',
 				description:
 					'Log in with the credential and return a new temporary session token (session_token, session_expires_at). The output contains the token.',
-				routing: edgeIq.route(
-					{ method: 'POST', url: '/user/authenticate' },
-					{ preSend: [withCredentialLogin, withTokenExpiry], anonymous: true, postReceive: [omitFields('api_token')] },
-				),
+				routing: edgeIq.loginRoute({ preSend: [withTokenExpiry], postReceive: [omitFields('api_token')] }),
 			},
 			{
 				name: 'Get Current User',

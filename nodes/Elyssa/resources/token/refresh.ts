@@ -1,0 +1,38 @@
+import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
+
+import { mapJson } from '../../../shared/descriptions';
+import { obtainToken } from '../../../shared/token/lifecycle';
+import { expiryOf, toNodeError } from '../../../shared/transport';
+import { elyssaProfile } from '../../profile';
+import { elyssa } from '../../transport';
+
+export const refreshFields: INodeProperties[] = [
+	{
+		displayName: 'Refresh Token',
+		name: 'refreshToken',
+		type: 'string',
+		typeOptions: { password: true },
+		default: '',
+		description: 'Refresh token from Token → Log In. Empty: the refresh token the credential holds.',
+		displayOptions: { show: { resource: ['token'], operation: ['refresh'] } },
+	},
+];
+
+/** Uses the given refresh token, or the credential's own (logging in first if it has none yet). */
+export async function refreshBody(this: IExecuteSingleFunctions, options: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	let refresh = String(this.getNodeParameter('refreshToken', '') ?? '').trim();
+	if (!refresh) {
+		const credentials = await elyssa.credentialsOf(this);
+		try {
+			refresh = (await obtainToken(elyssaProfile, credentials, elyssa.http(this))).refreshToken ?? '';
+		} catch (error) {
+			throw toNodeError(this, error);
+		}
+	}
+	return { ...options, body: { refresh } };
+}
+
+export const refreshOutput = mapJson((answer) => ({
+	accessToken: answer.accessToken,
+	accessTokenExpiresAt: expiryOf(answer.accessToken, elyssaProfile.renew?.lifetimeSeconds),
+}));

@@ -1,0 +1,4 @@
+import { tokenTransport } from '../shared/transport';
+import { intelePeerProfile } from './profile';
+
+export const intelePeer = tokenTransport(intelePeerProfile);
