@@ -21,7 +21,7 @@ export function resolveApiPath(base: URL, rawPath: unknown): URL {
 	let target: URL;
 	if (/^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith('//')) {
 		try {
-			target = new URL(path);
+			target = new URL(path, base.origin);
 		} catch {
 			throw inputError(`Path "${path.slice(0, 80)}" is not a valid URL`);
 		}

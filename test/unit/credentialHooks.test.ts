@@ -1,0 +1,133 @@
+import type { IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
+
+import { EdgeIqApi } from '../../credentials/EdgeIqApi.credentials';
+import { IntelePeerApi } from '../../credentials/IntelePeerApi.credentials';
+import { ANONYMOUS_HEADER } from '../../nodes/shared/token/credentialHooks';
+import { forgetAllTokens } from '../../nodes/shared/token/lifecycle';
+import { fakeProvider } from './fakeProvider';
+
+const edgeIqFields = {
+	baseUrl: 'https://edge.example.com/api/v1/platform',
+	authMode: 'session',
+	email: 'ops@example.com',
+	password: 'pw-123456',
+	sessionToken: '',
+};
+const request: IHttpRequestOptions = { url: '/me', method: 'GET', headers: { Accept: 'application/json' } };
+
+function helpersFor(http: (options: IHttpRequestOptions) => Promise<unknown>): IHttpRequestHelper {
+	return { helpers: { httpRequest: http } } as unknown as IHttpRequestHelper;
+}
+
+function loginAnswering(tokens: string[], expiresAt: () => string) {
+	return fakeProvider({
+		'POST https://edge.example.com/api/v1/platform/user/authenticate': () => ({
+			statusCode: 200,
+			body: { session_token: tokens.shift(), session_expires_at: expiresAt() },
+		}),
+	});
+}
+
+beforeEach(() => forgetAllTokens());
+
+describe('credential hooks, as n8n calls them', () => {
+	const credential = new EdgeIqApi();
+
+	it('preAuthentication returns every field n8n must persist, the expirable one included', async () => {
+		const provider = loginAnswering(['sess-1'], () => '2099-01-01T00:00:00.000Z');
+		const stored = await credential.preAuthentication.call(helpersFor(provider.http), { ...edgeIqFields });
+		expect(stored).toMatchObject({
+			sessionToken: 'sess-1',
+			sessionExpiresAt: '2099-01-01T00:00:00.000Z',
+			sessionRefreshToken: '',
+		});
+		expect(String(stored.sessionIdentity)).toMatch(/^[0-9a-f]{32}$/);
+		expect(JSON.stringify(stored)).not.toContain(edgeIqFields.password);
+	});
+
+	it('authenticate applies the bare EdgeIQ token (no Bearer) and IntelePeer Bearer or raw', async () => {
+		const provider = loginAnswering(['sess-2'], () => '2099-01-01T00:00:00.000Z');
+		const stored = await credential.preAuthentication.call(helpersFor(provider.http), { ...edgeIqFields });
+		const authenticated = await credential.authenticate({ ...edgeIqFields, ...stored }, request);
+		expect(authenticated.headers).toMatchObject({ Authorization: 'sess-2', Accept: 'application/json' });
+
+		const intelePeer = new IntelePeerApi();
+		const ip = fakeProvider({
+			'POST https://customer.example.com/_rest/v4/authenticate': () => ({ statusCode: 200, body: { data: 'ip-1', error: null } }),
+		});
+		const ipFields = {
+			authUrl: 'https://customer.example.com/_rest/v4/authenticate',
+			baseUrl: 'https://api.example.com/_rest/v4',
+			username: 'u',
+			password: 'p-123456',
+			sessionToken: '',
+		};
+		const ipStored = await intelePeer.preAuthentication.call(helpersFor(ip.http), ipFields);
+		const bearer = await intelePeer.authenticate({ ...ipFields, ...ipStored, headerStyle: 'bearer' }, request);
+		const raw = await intelePeer.authenticate({ ...ipFields, ...ipStored, headerStyle: 'raw' }, request);
+		expect(bearer.headers?.Authorization).toBe('Bearer ip-1');
+		expect(raw.headers?.Authorization).toBe('ip-1');
+		expect(ip.calls).toHaveLength(1);
+	});
+
+	it('authenticate refuses to send a token past its known expiry: a 401 without a request', async () => {
+		const provider = loginAnswering(['old'], () => new Date(Date.now() + 1000).toISOString());
+		const stored = await credential.preAuthentication.call(helpersFor(provider.http), { ...edgeIqFields });
+		forgetAllTokens();
+		const later = { ...edgeIqFields, ...stored, sessionExpiresAt: new Date(Date.now() - 1).toISOString() };
+		await expect(credential.authenticate(later, request)).rejects.toMatchObject({
+			response: { status: 401 },
+			message: 'The EdgeIQ session token is due for renewal and could not be renewed automatically',
+		});
+	});
+
+	it('after a failed request, preAuthentication replaces exactly the token that failed', async () => {
+		const provider = loginAnswering(['first', 'second'], () => '2099-01-01T00:00:00.000Z');
+		const fields: Record<string, unknown> = { ...edgeIqFields };
+		Object.assign(fields, await credential.preAuthentication.call(helpersFor(provider.http), fields));
+		await credential.authenticate(fields as never, request);
+		const replaced = await credential.preAuthentication.call(helpersFor(provider.http), fields as never);
+		expect(replaced.sessionToken).toBe('second');
+		expect(provider.calls).toHaveLength(2);
+	});
+
+	it('a stored copy older than the cached token is written back through the 401 retry', async () => {
+		const provider = loginAnswering(['first', 'second'], () => '2099-01-01T00:00:00.000Z');
+		const fields: Record<string, unknown> = { ...edgeIqFields };
+		Object.assign(fields, await credential.preAuthentication.call(helpersFor(provider.http), fields));
+		const staleCopy = { ...fields };
+		await credential.preAuthentication.call(helpersFor(provider.http), { ...fields } as never);
+		await expect(credential.authenticate(staleCopy as never, request)).rejects.toMatchObject({ response: { status: 401 } });
+		const synced = await credential.preAuthentication.call(helpersFor(provider.http), staleCopy as never);
+		expect(synced.sessionToken).toBe('second');
+		expect(provider.calls).toHaveLength(2);
+	});
+
+	it('lets operations that need no login through, and reports a refused login clearly', async () => {
+		const provider = fakeProvider({
+			'POST https://edge.example.com/api/v1/platform/user/authenticate': () => ({
+				statusCode: 401,
+				body: { message: 'Invalid email or password' },
+			}),
+		});
+		const stored = await credential.preAuthentication.call(helpersFor(provider.http), { ...edgeIqFields });
+		expect(stored).toEqual({});
+		const anonymous = await credential.authenticate(
+			{ ...edgeIqFields },
+			{ ...request, headers: { [ANONYMOUS_HEADER]: '1', Accept: 'application/json' } },
+		);
+		expect(anonymous.headers).toEqual({ Accept: 'application/json' });
+		await expect(credential.authenticate({ ...edgeIqFields }, request)).rejects.toThrow(
+			'EdgeIQ refused the login (401 Invalid email or password): check the Email and Password in the credential',
+		);
+		expect(provider.calls).toHaveLength(1);
+	});
+
+	it('uses the permanent API token as it is, with no login', async () => {
+		const provider = fakeProvider({});
+		const fields = { ...edgeIqFields, authMode: 'apiToken', apiToken: 'permanent-abc' };
+		expect(await credential.preAuthentication.call(helpersFor(provider.http), fields)).toEqual({});
+		expect((await credential.authenticate(fields, request)).headers?.Authorization).toBe('permanent-abc');
+		expect(provider.calls).toHaveLength(0);
+	});
+});
