@@ -14,7 +14,8 @@ export class ProviderError extends Error {
 	constructor(
 		message: string,
 		readonly kind: FailureKind,
-		readonly status?: number,
+		// Not named `status`: n8n would replace our message with its generic text for that status.
+		readonly httpStatus?: number,
 		readonly description?: string,
 	) {
 		super(message);

@@ -62,7 +62,7 @@ export function toNodeError(context: IExecuteSingleFunctions, error: unknown, se
 		return new NodeApiError(context.getNode(), { message, kind: error.kind } as JsonObject, {
 			message,
 			description: error.description,
-			httpCode: error.status !== undefined ? String(error.status) : undefined,
+			httpCode: error.httpStatus !== undefined ? String(error.httpStatus) : undefined,
 			itemIndex,
 		});
 	}
