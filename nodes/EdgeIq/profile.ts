@@ -36,9 +36,4 @@ export const edgeIqProfile: TokenProfile = {
 	},
 	apply: { header: 'Authorization', prefix: () => '' },
 	expiredStatuses: [401, 403],
-	apiErrorCauses: {
-		404: 'not found: for a password reset request, no EdgeIQ user has this email',
-		422: 'EdgeIQ refused the data: for a password reset, the token expired or the passwords differ',
-		500: 'EdgeIQ failed: for a password reset request with a From Address, EdgeIQ support must whitelist that address first',
-	},
 };

@@ -16,7 +16,7 @@ import { jwtExpiry } from './token/jwt';
 import { markRejected, networkError, obtainToken, parseBody, serviceError, timeoutMs } from './token/lifecycle';
 import type { CredentialFields, TokenProfile } from './token/profile';
 import type { TokenState } from './token/tokenState';
-import { ANONYMOUS_HEADER } from './token/credentialHooks';
+import { ANONYMOUS_HEADER, PERSIST_ONLY_HEADER, PERSISTED_MESSAGE } from './token/credentialHooks';
 import { checkCredentials, inputError } from './validation';
 
 type PreSend = (this: IExecuteSingleFunctions, options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
@@ -233,17 +233,33 @@ export function tokenTransport(profile: TokenProfile) {
 		operations: {
 			async pagination(this: IExecutePaginationFunctions): Promise<INodeExecutionData[]> {
 				const credentials = await credentialsOf(this);
-				const state: TokenState = isStatic(credentials)
-					? staticState(profile.staticToken!.token(credentials))
-					: await obtainToken(profile, credentials, http(this)).catch((error: unknown) => {
-							throw toNodeError(this, error, secretsOf(credentials));
-						});
+				if (isStatic(credentials)) return [{ json: shape(staticState(profile.staticToken!.token(credentials))) }];
+				const state = await obtainToken(profile, credentials, http(this)).catch((error: unknown) => {
+					throw toNodeError(this, error, secretsOf(credentials));
+				});
+				await storeThroughN8n(this, profile.credentialType);
 				return [{ json: shape(state) }];
 			},
 		},
 	});
 
 	return { prepare, receive, paginateByPage, route, loginRoute, currentTokenRoute, credentialsOf, http };
+}
+
+/**
+ * Has n8n write the current token to the credential, as any request of ours would: n8n's own
+ * preAuthentication path runs, and authenticate then stops the request before it is sent.
+ */
+async function storeThroughN8n(context: IExecuteSingleFunctions, credentialType: string): Promise<void> {
+	const outcome = await context.helpers.httpRequestWithAuthentication
+		.call(context, credentialType, { url: 'http://127.0.0.1/', method: 'GET', headers: { [PERSIST_ONLY_HEADER]: '1' } })
+		.then(
+			() => undefined,
+			(error: unknown) => error as Error & { cause?: { tokenPersisted?: boolean } },
+		);
+	if (outcome && !outcome.cause?.tokenPersisted && !String(outcome.message).includes(PERSISTED_MESSAGE)) {
+		throw toNodeError(context, outcome);
+	}
 }
 
 function staticState(token: string): TokenState {
@@ -269,6 +285,8 @@ function apiError(
 ): ProviderError {
 	const status = response.statusCode;
 	const body = parseBody(response.body);
+	const routeCause = causes?.[status];
+	if (routeCause) return new ProviderError(`${profile.provider} answered ${statusLabel(status, body)}: ${routeCause}`, 'api', status);
 	if (status === 429 || status >= 500) {
 		return serviceError(profile, status, body, response.headers as Record<string, unknown>, 'request');
 	}
@@ -279,7 +297,7 @@ function apiError(
 			status,
 		);
 	}
-	const cause = causes?.[status] ?? profile.apiErrorCauses?.[status] ?? likelyCause(status);
+	const cause = profile.apiErrorCauses?.[status] ?? likelyCause(status);
 	return new ProviderError(`${profile.provider} answered ${statusLabel(status, body)}: ${cause}`, 'api', status);
 }
 

@@ -13,6 +13,13 @@ import { storedTokenState, toStoredFields } from './tokenState';
 /** Set by operations that must work without a login (e.g. requesting a password reset). */
 export const ANONYMOUS_HEADER = 'X-Token-Auth-Anonymous';
 
+/**
+ * Set by operations that need no request of their own (Token → Get) but must still have n8n
+ * store the current token: authenticate stops the request once the stored copy is current.
+ */
+export const PERSIST_ONLY_HEADER = 'X-Token-Auth-Persist-Only';
+export const PERSISTED_MESSAGE = 'Token stored; no request needed';
+
 // The token each credentials object last sent: when n8n asks for a new token after a failed
 // request, this says which token failed (n8n passes the same object to both hooks).
 const appliedTokens = new WeakMap<object, string>();
@@ -71,6 +78,7 @@ export function authenticateFor(profile: TokenProfile) {
 			if (!current.token) throw failureToReport(profile, credentials) ?? renewalDue(profile);
 			if (!current.storedIsCurrent) throw renewalDue(profile);
 			token = current.token;
+			if (PERSIST_ONLY_HEADER in headers) throw Object.assign(new Error(PERSISTED_MESSAGE), { tokenPersisted: true });
 		}
 		appliedTokens.set(credentials, token);
 		headers[profile.apply.header] = `${profile.apply.prefix(credentials)}${token}`;
