@@ -65,6 +65,30 @@ function parseJsonBody(raw: unknown): IDataObject | IDataObject[] | undefined {
 	return parsed as IDataObject;
 }
 
+/** A list of name/value pairs, read back by nameValuePairs(). */
+function nameValueCollection(displayName: string, name: string, entry: string, description?: string): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		displayOptions: { show },
+		placeholder: `Add ${entry}`,
+		default: {},
+		...(description ? { description } : {}),
+		options: [
+			{
+				name: 'parameters',
+				displayName: entry,
+				values: [
+					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+				],
+			},
+		],
+	};
+}
+
 /** The "Custom API Call" resource every node has: any path under the base URL, same token life cycle. */
 export function customApiCallProperties(
 	profile: TokenProfile,
@@ -142,45 +166,8 @@ export function customApiCallProperties(
 			placeholder: '/users',
 			description: "Path under the credential's base URL. A full URL is accepted only if it is under that base URL.",
 		},
-		{
-			displayName: 'Query Parameters',
-			name: 'queryParameters',
-			type: 'fixedCollection',
-			typeOptions: { multipleValues: true },
-			displayOptions: { show },
-			placeholder: 'Add Parameter',
-			default: {},
-			options: [
-				{
-					name: 'parameters',
-					displayName: 'Parameter',
-					values: [
-						{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-						{ displayName: 'Value', name: 'value', type: 'string', default: '' },
-					],
-				},
-			],
-		},
-		{
-			displayName: 'Headers',
-			name: 'headerParameters',
-			type: 'fixedCollection',
-			typeOptions: { multipleValues: true },
-			displayOptions: { show },
-			placeholder: 'Add Header',
-			default: {},
-			description: 'Extra headers. Authorization is set by the credential and cannot be set here.',
-			options: [
-				{
-					name: 'parameters',
-					displayName: 'Header',
-					values: [
-						{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-						{ displayName: 'Value', name: 'value', type: 'string', default: '' },
-					],
-				},
-			],
-		},
+		nameValueCollection('Query Parameters', 'queryParameters', 'Parameter'),
+		nameValueCollection('Headers', 'headerParameters', 'Header', 'Extra headers. Authorization is set by the credential and cannot be set here.'),
 		{
 			displayName: 'JSON Body',
 			name: 'jsonBody',
