@@ -2,7 +2,8 @@
 'use strict';
 /**
  * `npm test`: every check a change must pass, in the order a failure is cheapest to see.
- * lint → build → jest (unit, engine, sandbox) → end-to-end in a real n8n (jest, run in band).
+ * lint → build → jest (unit, engine, sandbox) → end-to-end in a real n8n (jest, run in band) →
+ * secrets scan of everything those runs produced (outputs, errors, n8n's execution JSON and logs).
  * Ends with one line "N passed, N failed" summing every test that ran.
  */
 const { spawnSync } = require('node:child_process');
@@ -11,6 +12,8 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const out = path.join(root, 'test-output');
+// Artifacts are this run's alone: the secrets scan reads them.
+fs.rmSync(path.join(out, 'artifacts'), { recursive: true, force: true });
 fs.mkdirSync(out, { recursive: true });
 const only = process.argv.includes('--fast') ? 'fast' : 'all';
 
@@ -54,6 +57,13 @@ if (built) {
 		const e2e = jestCounts(e2eReport);
 		totals.passed += e2e.passed;
 		totals.failed += e2e.failed;
+
+		const secretsReport = path.join(out, 'jest-secrets.json');
+		fs.rmSync(secretsReport, { force: true });
+		run('secrets scan', jestBin, ['-c', 'test/secrets/jest.config.js', '--runInBand', '--json', `--outputFile=${secretsReport}`]);
+		const secrets = jestCounts(secretsReport);
+		totals.passed += secrets.passed;
+		totals.failed += secrets.failed;
 	}
 }
 

@@ -51,8 +51,12 @@ function nameValuePairs(context: IExecuteSingleFunctions, parameter: string): Ar
 	return pairs.map((pair) => ({ name: String(pair.name ?? '').trim(), value: String(pair.value ?? '') }));
 }
 
+const MAX_BODY_BYTES = 1024 * 1024;
+
 function parseJsonBody(raw: unknown): IDataObject | IDataObject[] | undefined {
 	if (raw === undefined || raw === null || raw === '') return undefined;
+	const size = Buffer.byteLength(typeof raw === 'string' ? raw : JSON.stringify(raw));
+	if (size > MAX_BODY_BYTES) throw inputError(`JSON Body is too large (${Math.round(size / 1024)} kB; at most 1024 kB)`);
 	let parsed: unknown = raw;
 	if (typeof raw !== 'object') {
 		try {

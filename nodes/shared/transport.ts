@@ -76,6 +76,15 @@ export function toNodeError(context: IExecuteSingleFunctions, error: unknown, se
  * before anything is sent, apply the provider's own "expired" signal (one refresh, one retry),
  * and turn every other failure into a message that names the provider, status and cause.
  */
+const NETWORK_CODES = ['ECONNABORTED', 'ETIMEDOUT', 'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH'];
+
+/** The network failure behind an error n8n raised itself (a timeout, a refused connection), if any. */
+function networkCause(error: unknown): { code?: string; message?: string } | undefined {
+	const candidate = error as { httpCode?: string; cause?: { code?: string; message?: string } };
+	const code = candidate?.cause?.code ?? candidate?.httpCode;
+	return code && NETWORK_CODES.includes(code) ? { code, message: candidate.cause?.message } : undefined;
+}
+
 export type PreSendFunction = PreSend;
 export type PostReceiveFunction = PostReceive;
 
@@ -157,6 +166,34 @@ export function tokenTransport(profile: TokenProfile) {
 		return toItems(parseBody(final.body));
 	};
 
+	/**
+	 * Runs the routed request(s) and gives a network failure (timeout, refused connection), which n8n
+	 * raises before our answer handler sees anything, the same provider-specific message.
+	 */
+	const withNetworkMessages = async (
+		context: IExecutePaginationFunctions,
+		options: IHttpRequestOptions,
+		run: () => Promise<INodeExecutionData[]>,
+	): Promise<INodeExecutionData[]> => {
+		const outcome = await run().then(
+			(items) => ({ items, error: undefined }),
+			(error: unknown) => ({ items: undefined, error }),
+		);
+		if (outcome.items) return outcome.items;
+		const cause = networkCause(outcome.error);
+		if (!cause) throw outcome.error;
+		const url = `${String(options.baseURL ?? '')}${options.url ?? ''}`;
+		throw toNodeError(context, networkError(profile, cause, 'request', url, Number(options.timeout)));
+	};
+
+	/** A single request, through the same error translation as the paginated ones. */
+	const sendOnce = async function (
+		this: IExecutePaginationFunctions,
+		requestData: DeclarativeRestApiSettings.ResultOptions,
+	): Promise<INodeExecutionData[]> {
+		return await withNetworkMessages(this, requestData.options as IHttpRequestOptions, async () => await this.makeRoutingRequest(requestData));
+	};
+
 	/** Pages through `page`/`pageSize` until a short page, honouring Return All and Limit. */
 	const paginateByPage = async function (
 		this: IExecutePaginationFunctions,
@@ -173,7 +210,7 @@ export function tokenTransport(profile: TokenProfile) {
 			} as IHttpRequestOptions;
 			const sent = sentRequests.get(itemContext(this));
 			sentRequests.set(itemContext(this), { options, token: sent?.token });
-			const items = await this.makeRoutingRequest({ ...requestData, options });
+			const items = await withNetworkMessages(this, options, async () => await this.makeRoutingRequest({ ...requestData, options }));
 			results.push(...items);
 			if (items.length < pageSize) break;
 		}
@@ -188,10 +225,11 @@ export function tokenTransport(profile: TokenProfile) {
 		request: request as IHttpRequestOptions,
 		send: {
 			preSend: [...(extra.preSend ?? []), extra.anonymous || extra.causes ? prepareWith(!!extra.anonymous, extra.causes) : prepare],
-			...(extra.paginate ? { paginate: true } : {}),
+			// The pagination hook is the only code of ours that runs around n8n's own request call.
+			paginate: true,
 		},
 		output: { postReceive: [receive, ...(extra.postReceive ?? [])] },
-		...(extra.paginate ? { operations: { pagination: paginateByPage } } : {}),
+		operations: { pagination: extra.paginate ? paginateByPage : sendOnce },
 	});
 
 	/** Sends the provider's own login request (from the profile), e.g. for "Log In" or "Create Session". */

@@ -3,6 +3,7 @@ import { ProviderError } from './errors';
 
 const MAX_FIELD_LENGTH = 4096;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const MAX_EMAIL_LENGTH = 320;
 
 export function isLoopbackHost(hostname: string): boolean {
 	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
@@ -55,7 +56,7 @@ export function checkCredentials(profile: TokenProfile, credentials: CredentialF
 		if (value.length > MAX_FIELD_LENGTH) {
 			throw inputError(`${profile.provider} credential: ${name} is too long (${value.length} characters)`);
 		}
-		if (field === 'email' && !EMAIL.test(value.trim())) {
+		if (field === 'email' && (value.length > MAX_EMAIL_LENGTH || !EMAIL.test(value.trim()))) {
 			throw inputError(`${profile.provider} credential: ${name} is not an email address`);
 		}
 	}
@@ -66,7 +67,7 @@ export function checkCredentials(profile: TokenProfile, credentials: CredentialF
 }
 
 export function checkEmail(value: unknown, fieldName: string): string {
-	if (typeof value !== 'string' || !EMAIL.test(value.trim()) || value.length > 320) {
+	if (typeof value !== 'string' || !EMAIL.test(value.trim()) || value.length > MAX_EMAIL_LENGTH) {
 		throw inputError(`${fieldName} must be an email address`);
 	}
 	return value.trim();

@@ -64,9 +64,11 @@ export function authenticateFor(profile: TokenProfile) {
 			delete headers[ANONYMOUS_HEADER];
 			return { ...requestOptions, headers: headers as IDataObject };
 		}
-		// Our own token operations (e.g. renewing a given token) set the header themselves.
-		if (Object.keys(headers).some((name) => name.toLowerCase() === profile.apply.header.toLowerCase())) {
-			return requestOptions;
+		// Always (re)set the header: n8n retries with the options it already authenticated once,
+		// which carry the token that was just rejected. (Our operations that send a token of their
+		// own, such as renewing a given JWT, are anonymous to the credential: see above.)
+		for (const name of Object.keys(headers)) {
+			if (name.toLowerCase() === profile.apply.header.toLowerCase()) delete headers[name];
 		}
 		let token: string | undefined;
 		if (profile.staticToken?.isSelected(credentials)) {
