@@ -46,6 +46,23 @@ export interface RouteExtras {
 // What each item's request was, so the answer handler can repeat it once with a new token.
 const sentRequests = new WeakMap<object, SentRequest>();
 
+// Decrypted credentials per execution and credential, newest last (a few executions at a time).
+const recentCredentials = new Map<string, Promise<CredentialFields>>();
+const MAX_RECENT_CREDENTIALS = 32;
+
+function executionCredentialKey(context: IExecuteSingleFunctions, type: string): string | undefined {
+	const executionId = context.getExecutionId?.();
+	const credentialId = context.getNode().credentials?.[type]?.id;
+	return executionId && credentialId ? `${executionId}:${credentialId}` : undefined;
+}
+
+function remember(key: string, read: Promise<CredentialFields>): void {
+	recentCredentials.set(key, read);
+	// A failed read is not kept: the next item asks n8n again and gets its own error.
+	read.catch(() => recentCredentials.delete(key));
+	if (recentCredentials.size > MAX_RECENT_CREDENTIALS) recentCredentials.delete(recentCredentials.keys().next().value as string);
+}
+
 /** RoutingNode runs a paginated request through Object.create(itemContext): key on the item context. */
 function itemContext(context: object): object {
 	return Object.prototype.hasOwnProperty.call(context, 'makeRoutingRequest') ? Object.getPrototypeOf(context) : context;
@@ -89,8 +106,16 @@ export type PreSendFunction = PreSend;
 export type PostReceiveFunction = PostReceive;
 
 export function tokenTransport(profile: TokenProfile) {
-	const credentialsOf = async (context: IExecuteSingleFunctions) =>
-		(await context.getCredentials(profile.credentialType)) as CredentialFields;
+	// n8n reads and decrypts a credential on every getCredentials call; within one execution its
+	// account fields do not change, so each execution reads it once (the token lives in the core).
+	const credentialsOf = async (context: IExecuteSingleFunctions) => {
+		const key = executionCredentialKey(context, profile.credentialType);
+		const cached = key ? recentCredentials.get(key) : undefined;
+		if (cached) return await cached;
+		const read = context.getCredentials(profile.credentialType) as Promise<CredentialFields>;
+		if (key) remember(key, read);
+		return await read;
+	};
 	const secretsOf = (credentials: CredentialFields, token?: string) => [
 		token,
 		...Object.values(credentials).filter((value): value is string => typeof value === 'string' && value.length >= 8 && !/^https?:/.test(value)),
@@ -111,6 +136,7 @@ export function tokenTransport(profile: TokenProfile) {
 			}
 			const prepared: IHttpRequestOptions = {
 				...options,
+				baseURL: options.baseURL ?? profile.apiBaseUrl(credentials),
 				headers: anonymous ? { ...(options.headers ?? {}), [ANONYMOUS_HEADER]: '1' } : options.headers,
 				ignoreHttpStatusErrors: true,
 				timeout: options.timeout && options.timeout !== 300_000 ? options.timeout : timeoutMs(credentials),
@@ -138,6 +164,7 @@ export function tokenTransport(profile: TokenProfile) {
 		response: IN8nHttpFullResponse,
 	): Promise<IN8nHttpFullResponse> => {
 		const sent = sentRequests.get(itemContext(context));
+		if (response.statusCode >= 200 && response.statusCode < 300) return response;
 		const credentials = await credentialsOf(context);
 		let current = response;
 		try {
