@@ -1,0 +1,115 @@
+'use strict';
+/**
+ * Small helpers shared by the e2e test files (test/e2e/*.e2e.test.js): the tarball made by
+ * globalSetup, node/workflow builders for this package, a recorded `execute`, sandbox counters,
+ * and n8n's real credential test over its REST API (POST /rest/credentials/test, n8n 2.41 shape
+ * { credentials: { id, name, type, data } } → { data: { status: 'OK'|'Error', message } }).
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const n8n = require('./n8n');
+const { recordArtifact } = require('./artifacts');
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const PKG = 'n8n-nodes-token-auth';
+const SUITE = 'e2e';
+
+/** The tarball globalSetup packed (env var, else test-output/e2e/tarball.json). */
+function tarballPath() {
+	if (process.env.E2E_TARBALL && fs.existsSync(process.env.E2E_TARBALL)) return process.env.E2E_TARBALL;
+	const info = JSON.parse(fs.readFileSync(path.join(ROOT, 'test-output', 'e2e', 'tarball.json'), 'utf8'));
+	return info.tarball;
+}
+
+/** Registers a home so globalTeardown removes it if the test file could not. */
+function registerHome(home, tag) {
+	const dir = path.join(ROOT, 'test-output', 'e2e', 'homes');
+	fs.mkdirSync(dir, { recursive: true });
+	fs.writeFileSync(path.join(dir, `${tag}-${process.pid}.json`), JSON.stringify({ home: home.dir, runId: process.env.E2E_RUN_ID }));
+}
+
+/** A 16-character credential id (n8n's id shape), e.g. credId('cold', 'edgeIq'). */
+function credId(tag, key) {
+	return `e2e${tag}${key}`.replace(/[^A-Za-z0-9]/g, '').slice(0, 16).padEnd(16, '0');
+}
+
+function items(n, extra = () => ({})) {
+	return Array.from({ length: n }, (_, i) => ({ i, ...extra(i) }));
+}
+
+/** One of this package's nodes. */
+function ourNode({ nodeName, credType, name = 'Op', parameters, cred, onError }) {
+	return {
+		name,
+		type: `${PKG}.${nodeName}`,
+		typeVersion: 1,
+		parameters,
+		credentials: { [credType]: { id: cred.id, name: cred.name } },
+		...(onError ? { onError } : {}),
+	};
+}
+
+/** n8n's HTTP Request node 4.2 with our credential as "Predefined Credential Type". */
+function httpRequestNode({ credType, cred, url, name = 'HTTP' }) {
+	return {
+		name,
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		parameters: { method: 'GET', url, authentication: 'predefinedCredentialType', nodeCredentialType: credType, options: {} },
+		credentials: { [credType]: { id: cred.id, name: cred.name } },
+	};
+}
+
+/** `n8n execute`, with the run JSON recorded as an artifact. */
+async function run(home, workflowId, artifactName, { tokenOutput = false } = {}) {
+	const r = await n8n.execute(home, workflowId);
+	recordArtifact(SUITE, artifactName, r.json ?? { stdout: r.stdout.slice(-20000), stderr: r.stderr.slice(-20000) }, { tokenOutput });
+	return r;
+}
+
+/** `n8n execute-batch`, every run recorded; tokenRuns: ids whose purpose is to return a token. */
+async function runBatch(home, ids, artifactPrefix, { tokenRuns = [] } = {}) {
+	const r = await n8n.executeBatch(home, ids);
+	for (const id of ids) {
+		recordArtifact(SUITE, `${artifactPrefix}-${id}`, r.runs[id] ?? { missing: true, results: r.results }, { tokenOutput: tokenRuns.includes(id) });
+	}
+	recordArtifact(SUITE, `${artifactPrefix}-batch-results`, r.results ?? { stdout: r.stdout.slice(-20000) });
+	return r;
+}
+
+/** Counters without byRoute (for logs). */
+function counters(handle) {
+	const { byRoute, ...rest } = handle.stats();
+	return rest;
+}
+
+/** A short, readable failure description of an execute() result. */
+function describeRun(r) {
+	const err = n8n.runErrorOf(r.json);
+	if (!r.json) return `no run JSON (code ${r.code}); stderr tail: ${r.stderr.slice(-1500)}; stdout tail: ${r.stdout.slice(-1500)}`;
+	return err ? `run error: ${err.message} ${err.description ?? ''}` : `status ${r.json.status}, code ${r.code}`;
+}
+
+/** n8n's own credential test (the "Test" button / save-and-test), through the REST API. */
+async function testCredential(url, cookie, credential) {
+	const res = await fetch(`${url}/rest/credentials/test`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', cookie },
+		body: JSON.stringify({ credentials: credential }),
+	});
+	const text = await res.text();
+	let body;
+	try {
+		body = JSON.parse(text);
+	} catch {
+		body = { raw: text };
+	}
+	return { status: res.status, body, result: body.data };
+}
+
+/** Env for every n8n child of a test: jest's NODE_ENV=test makes n8n's logger silent. */
+const N8N_ENV = { NODE_ENV: 'production' };
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+module.exports = { N8N_ENV, PKG, SUITE, ROOT, tarballPath, registerHome, credId, items, ourNode, httpRequestNode, run, runBatch, counters, describeRun, testCredential, sleep, recordArtifact };

@@ -1,0 +1,184 @@
+'use strict';
+/**
+ * The `npm start` experience: scripts/start.js as a child process (n8n on a free N8N_PORT; the
+ * sandbox on its fixed ports 4101-4105; home .cache/start-home), then through n8n's REST API as
+ * the owner it printed: the five example workflows and credentials exist, one example runs green
+ * (POST /rest/workflows/:id/run, as the editor's "Execute workflow" does) and hits the sandbox;
+ * headless Chromium renders the editor (screenshot in test-output/e2e/); SIGINT stops everything.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const net = require('node:net');
+const { spawn, spawnSync } = require('node:child_process');
+const n8n = require('../lib/n8n');
+const kit = require('../lib/e2eKit');
+const { FIXED_PORTS } = require('../../sandbox');
+const { EXAMPLE_CREDENTIALS } = require('../../../examples/sandboxCredentials');
+
+const OUT = path.join(kit.ROOT, 'test-output', 'e2e');
+let child;
+let output = '';
+let port;
+let editorUrl;
+let owner;
+let cookie;
+let exited = null;
+
+const portFree = (p) =>
+	new Promise((resolve) => {
+		const s = net.createServer();
+		s.once('error', () => resolve(false));
+		s.listen(p, '127.0.0.1', () => s.close(() => resolve(true)));
+	});
+const portAnswers = (p) =>
+	new Promise((resolve) => {
+		const sock = net.connect(p, '127.0.0.1');
+		sock.once('connect', () => {
+			sock.destroy();
+			resolve(true);
+		});
+		sock.once('error', () => resolve(false));
+	});
+
+function groupAlive(pid) {
+	try {
+		process.kill(-pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+async function rest(method, p, body) {
+	const res = await fetch(`${editorUrl}${p}`, { method, headers: { 'content-type': 'application/json', cookie }, body: body ? JSON.stringify(body) : undefined });
+	const text = await res.text();
+	let json;
+	try {
+		json = JSON.parse(text);
+	} catch {}
+	return { status: res.status, json, text };
+}
+const list = (json) => (Array.isArray(json?.data) ? json.data : Array.isArray(json?.data?.data) ? json.data.data : []);
+
+function exampleWorkflows() {
+	const dir = path.join(kit.ROOT, 'examples');
+	return fs.readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+}
+
+beforeAll(async () => {
+	const busy = [];
+	for (const [k, p] of Object.entries(FIXED_PORTS)) if (!(await portFree(p))) busy.push(`${k}:${p}`);
+	if (busy.length) throw new Error(`npm start needs the sandbox's fixed ports, busy: ${busy.join(', ')} (is another \`npm start\` running?)`);
+	port = await n8n.getFreePort();
+	child = spawn(process.execPath, [path.join(kit.ROOT, 'scripts', 'start.js')], {
+		cwd: kit.ROOT,
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		// NODE_ENV: jest's "test" silences n8n's logger and startN8n would never see it ready
+		env: { ...process.env, N8N_PORT: String(port), NODE_ENV: 'production' },
+	});
+	child.stdout.setEncoding('utf8').on('data', (d) => (output += d));
+	child.stderr.setEncoding('utf8').on('data', (d) => (output += d));
+	child.on('exit', (code, signal) => (exited = { code, signal }));
+	const t0 = Date.now();
+	for (;;) {
+		const m = /n8n editor\s+(http:\/\/\S+)\s+\(log in: (\S+) \/ (\S+);/.exec(output);
+		if (m) {
+			editorUrl = m[1].replace('localhost', '127.0.0.1');
+			owner = { email: m[2], password: m[3] };
+			break;
+		}
+		if (exited) throw new Error(`npm start exited (${JSON.stringify(exited)}) before printing the editor URL:\n${output.slice(-4000)}`);
+		if (Date.now() - t0 > 12 * 60_000) throw new Error(`npm start printed no editor URL in 12 min:\n${output.slice(-4000)}`);
+		await kit.sleep(250);
+	}
+	const login = await fetch(`${editorUrl}/rest/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+	});
+	const setCookie = login.headers.getSetCookie();
+	await login.text();
+	cookie = setCookie.map((c) => c.split(';')[0]).find((c) => c.startsWith('n8n-auth='));
+}, 15 * 60_000);
+
+afterAll(async () => {
+	if (child && !exited) {
+		try {
+			process.kill(-child.pid, 'SIGKILL');
+		} catch {}
+	}
+	kit.recordArtifact(kit.SUITE, 'npm-start-output', output);
+});
+
+test('npm start prints the editor URL on the requested N8N_PORT and the owner login works', () => {
+	expect(editorUrl).toBe(`http://127.0.0.1:${port}`);
+	expect(cookie).toMatch(/^n8n-auth=/);
+});
+
+test('the five example workflows and the five sandbox credentials exist in n8n', async () => {
+	const wfs = await rest('GET', '/rest/workflows');
+	expect(wfs.status).toBe(200);
+	const ids = list(wfs.json).map((w) => w.id);
+	for (const w of exampleWorkflows()) expect(ids).toContain(w.id);
+	const creds = await rest('GET', '/rest/credentials');
+	expect(creds.status).toBe(200);
+	const credIds = list(creds.json).map((c) => c.id);
+	for (const c of Object.values(EXAMPLE_CREDENTIALS)) expect(credIds).toContain(c.id);
+});
+
+test('an example workflow (EdgeIQ: who am I) executes through the REST API like "Execute workflow", green, against the sandbox', async () => {
+	const wf = exampleWorkflows().find((w) => w.nodes.some((n) => n.type.endsWith('.edgeIq')));
+	const trigger = wf.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger');
+	const statsUrl = `http://127.0.0.1:${FIXED_PORTS.edgeIq}/__sandbox/stats`;
+	const before = await (await fetch(statsUrl)).json();
+	const run = await rest('POST', `/rest/workflows/${wf.id}/run`, { triggerToStartFrom: { name: trigger.name } });
+	expect({ status: run.status, body: run.text.slice(0, 300) }).toMatchObject({ status: 200 });
+	const executionId = run.json.data.executionId;
+	expect(executionId).toBeDefined();
+	let exec;
+	for (let i = 0; i < 120; i++) {
+		exec = await rest('GET', `/rest/executions/${executionId}`);
+		if (exec.status === 200 && !['new', 'running', 'waiting'].includes(exec.json?.data?.status)) break;
+		await kit.sleep(500);
+	}
+	kit.recordArtifact(kit.SUITE, 'npm-start-example-execution', exec.json ?? exec.text);
+	expect(exec.json.data.status).toBe('success');
+	const after = await (await fetch(statsUrl)).json();
+	const s = (x) => x.data ?? x;
+	expect(s(after).byRoute['GET /api/v1/platform/me'] ?? 0).toBe((s(before).byRoute['GET /api/v1/platform/me'] ?? 0) + 1);
+	expect(s(after).rejected).toBe(s(before).rejected);
+});
+
+test('headless Chromium renders the n8n editor (installed with apt-get when missing); screenshot saved', async () => {
+	let bin = ['chromium', 'chromium-browser'].map((b) => spawnSync('sh', ['-c', `command -v ${b}`], { encoding: 'utf8' }).stdout.trim()).find(Boolean);
+	if (!bin) {
+		const apt = spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium'], { encoding: 'utf8', timeout: 8 * 60_000 });
+		bin = spawnSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).stdout.trim();
+		if (!bin) throw new Error(`Chromium is not installed and "apt-get install -y chromium" failed (exit ${apt.status}):\n${(apt.stdout + apt.stderr).slice(-2000)}`);
+	}
+	fs.mkdirSync(OUT, { recursive: true });
+	const shot = path.join(OUT, 'npm-start-editor.png');
+	fs.rmSync(shot, { force: true });
+	const common = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--hide-scrollbars', '--window-size=1280,800', '--virtual-time-budget=20000'];
+	const dom = spawnSync(bin, [...common, '--dump-dom', `${editorUrl}/signin`], { encoding: 'utf8', timeout: 120_000, maxBuffer: 50e6 });
+	expect(dom.status).toBe(0);
+	fs.writeFileSync(path.join(OUT, 'npm-start-editor.dom.html'), dom.stdout);
+	expect(dom.stdout).toMatch(/<title>n8n/i);
+	expect(dom.stdout).toMatch(/Sign in/); // rendered by the editor's JavaScript, not in the static page
+	const r = spawnSync(bin, [...common, `--screenshot=${shot}`, `${editorUrl}/signin`], { encoding: 'utf8', timeout: 120_000 });
+	expect({ status: r.status, stderr: r.status === 0 ? '' : r.stderr.slice(-1000) }).toEqual({ status: 0, stderr: '' });
+	expect(fs.statSync(shot).size).toBeGreaterThan(5000);
+});
+
+test('SIGINT stops n8n and the sandbox: the process group is gone, the ports are closed', async () => {
+	process.kill(child.pid, 'SIGINT');
+	const t0 = Date.now();
+	while (!exited && Date.now() - t0 < 60_000) await kit.sleep(200);
+	expect(exited).toEqual({ code: 0, signal: null });
+	while (groupAlive(child.pid) && Date.now() - t0 < 30_000) await kit.sleep(200);
+	expect(groupAlive(child.pid)).toBe(false);
+	expect(await portAnswers(port)).toBe(false);
+	for (const p of Object.values(FIXED_PORTS)) expect(await portAnswers(p)).toBe(false);
+	expect(output).toMatch(/stopping n8n and the sandbox/);
+});
