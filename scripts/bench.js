@@ -141,6 +141,20 @@ async function guarded(fn) {
 	}
 }
 
+/**
+ * IntelePeer's login answer states no expiry: the package knows it as "24 h after login". A token
+ * past that known expiry is what a day-old stored credential looks like, so move the stored
+ * expiry into the past (the sandbox token has expired too) instead of waiting a day.
+ */
+async function backdateStoredExpiry(home) {
+	const stored = (await n8n.exportCredentials(home)).filter((c) => c.type === 'intelePeerApi' && c.data.sessionToken);
+	const past = new Date(Date.now() - 1000).toISOString();
+	await n8n.importCredentials(
+		home,
+		stored.map((c) => ({ id: c.id, name: c.name, type: c.type, data: { ...c.data, sessionExpiresAt: past } })),
+	);
+}
+
 async function main() {
 	const opts = parseArgs(process.argv.slice(2), PROVIDERS);
 	if (opts.help) {
@@ -209,6 +223,7 @@ async function main() {
 			const warmEnd = Date.now();
 			if (warm.error || warm.failed) log(`  warm-up failed: ${warm.error || warm.runError || warm.itemErrors}`);
 			await sleep(Math.max(0, warmEnd + SHORT_LIFETIME * 1000 + 500 - Date.now()));
+			if (s.key === 'intelePeer') await backdateStoredExpiry(home);
 			log(`${s.key}: 2 expired`);
 			sc.s2 = await guarded(() => runExecute(home, p, s.workflows.s2, PROVIDER_NODE, size.items));
 			log(`${s.key}: 4 HTTP Request node expired`);
