@@ -308,7 +308,22 @@ export function tokenTransport(profile: TokenProfile) {
 		},
 	});
 
-	return { prepare, receive, paginateByPage, route, loginRoute, currentTokenRoute, credentialsOf, http };
+	/** A token parameter's value or, left empty, the credential's own (logging in first if needed). */
+	const givenOrCurrent = async (
+		context: IExecuteSingleFunctions,
+		parameter: string,
+		pick: (state: TokenState) => string | undefined,
+	): Promise<string> => {
+		const given = String(context.getNodeParameter(parameter, '') ?? '').trim();
+		if (given) return given;
+		const credentials = await credentialsOf(context);
+		const state = await obtainToken(profile, credentials, http(context)).catch((error: unknown) => {
+			throw toNodeError(context, error, secretsOf(credentials));
+		});
+		return pick(state) ?? '';
+	};
+
+	return { prepare, receive, paginateByPage, route, loginRoute, currentTokenRoute, givenOrCurrent };
 }
 
 /**

@@ -1,8 +1,5 @@
 import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
-import { obtainToken } from '../../../shared/token/lifecycle';
-import { toNodeError } from '../../../shared/transport';
-import { eConnectProfile } from '../../profile';
 import { eConnect } from '../../transport';
 
 export const renewFields: INodeProperties[] = [
@@ -19,14 +16,6 @@ export const renewFields: INodeProperties[] = [
 
 /** Renewal is authorised by the JWT being renewed, so this request carries that JWT itself. */
 export async function renewWithToken(this: IExecuteSingleFunctions, options: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-	let token = String(this.getNodeParameter('token', '') ?? '').trim();
-	if (!token) {
-		const credentials = await eConnect.credentialsOf(this);
-		try {
-			token = (await obtainToken(eConnectProfile, credentials, eConnect.http(this))).token;
-		} catch (error) {
-			throw toNodeError(this, error);
-		}
-	}
+	const token = await eConnect.givenOrCurrent(this, 'token', (state) => state.token);
 	return { ...options, headers: { ...options.headers, Authorization: `Bearer ${token}` } };
 }

@@ -1,8 +1,7 @@
 import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
 import { mapJson } from '../../../shared/descriptions';
-import { obtainToken } from '../../../shared/token/lifecycle';
-import { expiryOf, toNodeError } from '../../../shared/transport';
+import { expiryOf } from '../../../shared/transport';
 import { elyssaProfile } from '../../profile';
 import { elyssa } from '../../transport';
 
@@ -20,15 +19,7 @@ export const refreshFields: INodeProperties[] = [
 
 /** Uses the given refresh token, or the credential's own (logging in first if it has none yet). */
 export async function refreshBody(this: IExecuteSingleFunctions, options: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-	let refresh = String(this.getNodeParameter('refreshToken', '') ?? '').trim();
-	if (!refresh) {
-		const credentials = await elyssa.credentialsOf(this);
-		try {
-			refresh = (await obtainToken(elyssaProfile, credentials, elyssa.http(this))).refreshToken ?? '';
-		} catch (error) {
-			throw toNodeError(this, error);
-		}
-	}
+	const refresh = await elyssa.givenOrCurrent(this, 'refreshToken', (state) => state.refreshToken);
 	return { ...options, body: { refresh } };
 }
 
