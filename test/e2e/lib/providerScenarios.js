@@ -72,7 +72,24 @@ function defineProviderScenarios(cfg) {
 		await n8n.importWorkflows(ctx.home, workflows);
 	});
 
+	// Every token this file saw, for the secrets scan (test/secrets): the sandbox lists its live
+	// tokens, n8n's stored credentials add refresh tokens and tokens issued before a reset.
+	const seenTokens = new Set();
+	afterEach(() => {
+		for (const token of ctx.handle?.tokensIssued() ?? []) seenTokens.add(token);
+	});
+
 	afterAll(async () => {
+		if (ctx.home) {
+			for (const credential of await n8n.exportCredentials(ctx.home).catch(() => [])) {
+				for (const [field, value] of Object.entries(credential.data ?? {})) {
+					if (/token/i.test(field) && typeof value === 'string' && value.length >= 16) seenTokens.add(value);
+				}
+			}
+		}
+		const tokenDir = path.join(require('./artifacts').artifactsRoot(), kit.SUITE, cfg.key);
+		fs.mkdirSync(tokenDir, { recursive: true });
+		fs.writeFileSync(path.join(tokenDir, 'issued-tokens.json'), JSON.stringify({ suite: `${kit.SUITE}/${cfg.key}`, tokens: [...seenTokens] }));
 		if (ctx.server) await ctx.server.stop();
 		await ctx.sandbox?.close();
 		if (ctx.home) await n8n.removeN8nHome(ctx.home);
