@@ -87,8 +87,11 @@ function run(cmd, args, { cwd, env, logFile } = {}) {
 }
 
 function npmEnv(extra = {}) {
+	// Under `npm test` / `npm start`, npm hands this project's .npmrc to child processes as
+	// npm_config_* variables; ignore-scripts=true would make `npm rebuild` build nothing.
+	const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_config_/i.test(key)));
 	return {
-		...process.env,
+		...inherited,
 		npm_config_yes: 'true',
 		npm_config_fund: 'false',
 		npm_config_audit: 'false',
@@ -305,8 +308,9 @@ async function doInstall(want, p) {
 		else failed.push(f);
 	};
 	for (const version of want.candidates) {
-		if (!want.forced && failed.some((f) => f.version === version)) {
-			log(`skipping n8n@${version}: failed to install here before (see installed.json; delete it to retry)`);
+		// Only a version the registry cannot serve is skipped for good; a build failure may be ours.
+		if (!want.forced && failed.some((f) => f.version === version && f.step === 'install')) {
+			log(`skipping n8n@${version}: the registry could not serve it before (see installed.json; delete it to retry)`);
 			continue;
 		}
 		const r = await installN8nVersion(p, version);
