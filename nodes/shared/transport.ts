@@ -102,9 +102,6 @@ function networkCause(error: unknown): { code?: string; message?: string } | und
 	return code && NETWORK_CODES.includes(code) ? { code, message: candidate.cause?.message } : undefined;
 }
 
-export type PreSendFunction = PreSend;
-export type PostReceiveFunction = PostReceive;
-
 export function tokenTransport(profile: TokenProfile) {
 	// n8n reads and decrypts a credential on every getCredentials call; within one execution its
 	// account fields do not change, so each execution reads it once (the token lives in the core).
@@ -323,7 +320,7 @@ export function tokenTransport(profile: TokenProfile) {
 		return pick(state) ?? '';
 	};
 
-	return { prepare, receive, paginateByPage, route, loginRoute, currentTokenRoute, givenOrCurrent };
+	return { route, loginRoute, currentTokenRoute, givenOrCurrent };
 }
 
 /**
@@ -381,7 +378,7 @@ function apiError(
 	return new ProviderError(`${profile.provider} answered ${statusLabel(status, body)}: ${cause}`, 'api', status);
 }
 
-export function toItems(body: unknown): INodeExecutionData[] {
+function toItems(body: unknown): INodeExecutionData[] {
 	if (Array.isArray(body)) return body.map((json) => ({ json: toJson(json) }));
 	if (body === undefined) return [{ json: { success: true } }];
 	return [{ json: toJson(body) }];
