@@ -126,8 +126,9 @@ export function tokenTransport(profile: TokenProfile) {
 			const credentials = await credentialsOf(this);
 			let token: string | undefined;
 			try {
-				checkCredentials(profile, credentials);
+				// obtainToken checks the credential itself; the other paths check it here.
 				if (!anonymous && !isStatic(credentials)) token = (await obtainToken(profile, credentials, http(this))).token;
+				else checkCredentials(profile, credentials);
 			} catch (error) {
 				throw toNodeError(this, error, secretsOf(credentials));
 			}
@@ -143,17 +144,22 @@ export function tokenTransport(profile: TokenProfile) {
 		};
 	const prepare = prepareWith(false);
 
+	/** A network failure (timeout, refused connection) as a provider error; other errors unchanged. */
+	const asNetworkFailure = (error: unknown, options: IHttpRequestOptions): unknown => {
+		const cause = networkCause(error);
+		const url = `${String(options.baseURL ?? '')}${options.url ?? ''}`;
+		return cause ? networkError(profile, cause, 'request', url, Number(options.timeout)) : error;
+	};
+
 	const send = async (context: IExecuteSingleFunctions, options: IHttpRequestOptions) => {
-		try {
-			return (await context.helpers.httpRequestWithAuthentication.call(context, profile.credentialType, {
-				...options,
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-			})) as IN8nHttpFullResponse;
-		} catch (error) {
-			const cause = (error as { cause?: unknown }).cause ?? error;
-			throw networkError(profile, cause, 'request', String(options.baseURL ?? '') + (options.url ?? ''), Number(options.timeout));
-		}
+		const outcome = await context.helpers.httpRequestWithAuthentication
+			.call(context, profile.credentialType, { ...options, returnFullResponse: true, ignoreHttpStatusErrors: true })
+			.then(
+				(response) => ({ response: response as IN8nHttpFullResponse, error: undefined }),
+				(error: unknown) => ({ response: undefined, error }),
+			);
+		if (outcome.response) return outcome.response;
+		throw asNetworkFailure(outcome.error, options);
 	};
 
 	const answer = async (
@@ -204,10 +210,7 @@ export function tokenTransport(profile: TokenProfile) {
 			(error: unknown) => ({ items: undefined, error }),
 		);
 		if (outcome.items) return outcome.items;
-		const cause = networkCause(outcome.error);
-		if (!cause) throw outcome.error;
-		const url = `${String(options.baseURL ?? '')}${options.url ?? ''}`;
-		throw toNodeError(context, networkError(profile, cause, 'request', url, Number(options.timeout)));
+		throw toNodeError(context, asNetworkFailure(outcome.error, options));
 	};
 
 	/** A single request, through the same error translation as the paginated ones. */

@@ -92,7 +92,7 @@ export async function obtainToken(
 	profile: TokenProfile,
 	credentials: CredentialFields,
 	http: HttpRequester,
-	options: { replacing?: string; forceNew?: boolean } = {},
+	options: { replacing?: string } = {},
 ): Promise<TokenState> {
 	checkCredentials(profile, credentials);
 	const identity = identityOf(profile, credentials);
@@ -102,7 +102,7 @@ export async function obtainToken(
 		if (shared.token !== options.replacing) return shared;
 	}
 	const current = [entry.state, storedTokenState(credentials, identity)].reduce<TokenState | undefined>(newer, undefined);
-	if (!options.forceNew && current && current.token !== options.replacing && isUsable(current, entry)) {
+	if (current && current.token !== options.replacing && isUsable(current, entry)) {
 		entry.state = current;
 		return current;
 	}
