@@ -192,10 +192,11 @@ function defineProviderScenarios(cfg) {
 			expect(kit.describeRun(exp)).toBe('status success, code 0');
 			expect(n8n.outputOf(exp.json, 'HTTP')).toHaveLength(ITEMS);
 			if (cfg.opaqueToken) {
-				// An expiry the package cannot know: only the requests already in flight when the first
-				// refusal came back are refused (n8n's HTTP Request node sends about five at a time).
+				// An expiry the package cannot know: the requests n8n's HTTP Request node already sent
+				// with the old token are refused (how many depends on the machine's speed: 4-7 seen),
+				// each is retried exactly once, and one login serves them all.
 				expect(e.rejected).toBeGreaterThanOrEqual(1);
-				expect(e.rejected).toBeLessThanOrEqual(5);
+				expect(e.rejected).toBeLessThanOrEqual(ITEMS);
 				expect({ renewals: e.logins + e.refreshes, apiCalls: e.apiCalls }).toEqual({ renewals: 1, apiCalls: ITEMS + e.rejected });
 			} else {
 				expect({ expiredRejected: e.rejected, expiredRenewals: e.logins + e.refreshes }).toEqual({ expiredRejected: 0, expiredRenewals: 1 });
