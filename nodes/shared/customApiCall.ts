@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
-import type { CredentialFields, TokenProfile } from './token/profile';
+import type { TokenProfile } from './token/profile';
 import { toNodeError, type tokenTransport } from './transport';
 import { checkCredentials, inputError } from './validation';
 
@@ -100,7 +100,7 @@ export function customApiCallProperties(
 ): INodeProperties[] {
 	async function buildRequest(this: IExecuteSingleFunctions, options: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 		try {
-			const credentials = (await this.getCredentials(profile.credentialType)) as CredentialFields;
+			const credentials = await transport.credentialsOf(this);
 			checkCredentials(profile, credentials);
 			const target = resolveApiPath(new URL(profile.apiBaseUrl(credentials)), this.getNodeParameter('path'));
 			const method = this.getNodeParameter('method') as IHttpRequestOptions['method'];

@@ -323,7 +323,7 @@ export function tokenTransport(profile: TokenProfile) {
 		return pick(state) ?? '';
 	};
 
-	return { route, loginRoute, currentTokenRoute, givenOrCurrent };
+	return { route, loginRoute, currentTokenRoute, givenOrCurrent, credentialsOf };
 }
 
 /**

@@ -91,16 +91,37 @@ describe('credential hooks, as n8n calls them', () => {
 		expect(provider.calls).toHaveLength(2);
 	});
 
-	it('a stored copy older than the cached token is written back through the 401 retry', async () => {
+	it('a stored copy older than the cached token is written back through the 401 retry, once n8n is not already writing it', async () => {
 		const provider = loginAnswering(['first', 'second'], () => '2099-01-01T00:00:00.000Z');
 		const fields: Record<string, unknown> = { ...edgeIqFields };
 		Object.assign(fields, await credential.preAuthentication.call(helpersFor(provider.http), fields));
 		const staleCopy = { ...fields };
-		await credential.preAuthentication.call(helpersFor(provider.http), { ...fields } as never);
-		await expect(credential.authenticate(staleCopy as never, request)).rejects.toMatchObject({ response: { status: 401 } });
-		const synced = await credential.preAuthentication.call(helpersFor(provider.http), staleCopy as never);
-		expect(synced.sessionToken).toBe('second');
+		const replaced = await credential.preAuthentication.call(helpersFor(provider.http), { ...fields } as never);
+		expect(replaced.sessionToken).toBe('second');
+		// n8n is writing 'second' right now: a copy read before that write lands just uses it
+		const during = await credential.authenticate({ ...staleCopy } as never, request);
+		expect(during.headers?.Authorization).toBe('second');
+		const later = Date.now() + 11_000;
+		const clock = jest.spyOn(Date, 'now').mockImplementation(() => later);
+		try {
+			await expect(credential.authenticate(staleCopy as never, request)).rejects.toMatchObject({ response: { status: 401 } });
+			const synced = await credential.preAuthentication.call(helpersFor(provider.http), staleCopy as never);
+			expect(synced.sessionToken).toBe('second');
+		} finally {
+			clock.mockRestore();
+		}
 		expect(provider.calls).toHaveLength(2);
+	});
+
+	it('items that all read the credential before its token was stored get one write, not one each', async () => {
+		const provider = loginAnswering(['only'], () => '2099-01-01T00:00:00.000Z');
+		const copies = Array.from({ length: 5 }, () => ({ ...edgeIqFields }) as Record<string, unknown>);
+		const answers = await Promise.all(copies.map(async (copy) => await credential.preAuthentication.call(helpersFor(provider.http), copy as never)));
+		expect(answers.filter((a) => a.sessionToken === 'only')).toHaveLength(1);
+		expect(answers.filter((a) => Object.keys(a).length === 0)).toHaveLength(4);
+		const sent = await Promise.all(copies.map(async (copy) => await credential.authenticate(copy as never, request)));
+		expect(sent.map((o) => o.headers?.Authorization)).toEqual(['only', 'only', 'only', 'only', 'only']);
+		expect(provider.calls).toHaveLength(1);
 	});
 
 	it('lets operations that need no login through, and reports a refused login clearly', async () => {

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { checkCredentials } from '../validation';
-import { identityOf, obtainToken, recentFailure, tokenForRequest } from './lifecycle';
+import { claimStoring, identityOf, obtainToken, recentFailure, tokenForRequest } from './lifecycle';
 import type { TokenProfile } from './profile';
 import { storedTokenState, toStoredFields } from './tokenState';
 
@@ -27,7 +27,7 @@ const appliedTokens = new WeakMap<object, string>();
 /**
  * The credential's `preAuthentication`. n8n calls it when the stored token is empty, after a
  * request failed (a 401; any error in the HTTP Request node) and when the user tests the
- * credential. Whatever it returns, n8n writes to the credential.
+ * credential. Whatever it returns with a token in it, n8n writes to the credential.
  */
 export function preAuthenticationFor(profile: TokenProfile) {
 	return async function preAuthentication(
@@ -40,7 +40,9 @@ export function preAuthenticationFor(profile: TokenProfile) {
 		try {
 			checkCredentials(profile, credentials);
 			const http = async (options: IHttpRequestOptions) => await this.helpers.httpRequest(options);
-			return toStoredFields(await obtainToken(profile, credentials, http, { replacing }));
+			const state = await obtainToken(profile, credentials, http, { replacing });
+			// An answer without the token makes n8n write nothing; authenticate applies it anyway.
+			return claimStoring(profile, credentials, state) ? toStoredFields(state) : {};
 		} catch {
 			// Store nothing: authenticate then reports the failure the core remembers, and requests
 			// that need no login (a password reset request) still go through.

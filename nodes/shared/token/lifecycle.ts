@@ -23,6 +23,8 @@ interface AccountEntry {
 	rejected: Set<string>;
 	/** A failed login, remembered briefly so a wrong password or an outage costs one call, not one per item. */
 	failure?: { error: ProviderError; until: number };
+	/** The token last given to n8n to store, and when. */
+	handedToN8n?: { token: string; at: number };
 }
 
 // Module state lives as long as the n8n process, and credential and node files share this module:
@@ -34,6 +36,9 @@ const DEFAULT_TIMEOUT_SECONDS = 30;
 const REFUSAL_MEMORY_MS = 10_000;
 const OUTAGE_MEMORY_MS = 2_000;
 const MAX_RENEWAL_MARGIN_MS = 5 * 60_000;
+// n8n writes a token once per preAuthentication; the items that read the credential before that
+// write landed still hold the old copy. For this long they are not asked to write it again.
+const STORE_GRACE_MS = 10_000;
 
 export function identityOf(profile: TokenProfile, credentials: CredentialFields): string {
 	const hash = createHash('sha256').update(profile.credentialType);
@@ -80,7 +85,24 @@ export function tokenForRequest(
 	const stored = storedTokenState(credentials, identity);
 	const candidates = [entry?.state, stored].filter((s) => isUsable(s, entry));
 	const best = candidates.reduce<TokenState | undefined>(newer, undefined);
-	return { token: best?.token, storedIsCurrent: best !== undefined && best.token === stored?.token };
+	const storedIsCurrent = best !== undefined && (best.token === stored?.token || isBeingStored(entry, best.token));
+	return { token: best?.token, storedIsCurrent };
+}
+
+function isBeingStored(entry: AccountEntry | undefined, token: string, now = Date.now()): boolean {
+	return entry?.handedToN8n?.token === token && now - entry.handedToN8n.at < STORE_GRACE_MS;
+}
+
+/**
+ * Whether n8n should write this token to the credential: not when the stored copy has it, nor
+ * when it was just handed to n8n to store (a batch of items would otherwise write it once each).
+ */
+export function claimStoring(profile: TokenProfile, credentials: CredentialFields, state: TokenState): boolean {
+	const identity = identityOf(profile, credentials);
+	const entry = entryFor(identity);
+	if (storedTokenState(credentials, identity)?.token === state.token || isBeingStored(entry, state.token)) return false;
+	entry.handedToN8n = { token: state.token, at: Date.now() };
+	return true;
 }
 
 /**
