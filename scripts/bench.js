@@ -10,7 +10,8 @@
  *   3  20 executions of one webhook workflow started at once on ONE running n8n, cold credential
  *   4  the same 100 items through n8n's HTTP Request node with our credential: cold, then expired
  *   5  throughput on the running n8n: 1,000 items, provider node vs HTTP Request node with a static
- *      header credential (token got by a direct login), warm-up once, median of 3, ratio of items/s
+ *      header credential (token got by a direct login), warm-up once, 5 interleaved runs each: ratio
+ *      of median items/s, the range of the run-by-run ratios, and n8n's CPU time per item on each side
  *   6  package cost: tarball, unpacked size, require time of every node/credential file, runtime deps
  * Prints a table per provider with targets (✓/✗), a Markdown table for the README, and writes
  * bench-results/latest.json. Build + pack happen on a temp snapshot of the working tree (the shared
@@ -24,7 +25,7 @@ const fsp = require('node:fs/promises');
 
 const n8n = require('../test/e2e/lib/n8n');
 const { startSandbox } = require('../test/sandbox');
-const { sleep, median, log, parseArgs } = require('../bench/lib/util');
+const { sleep, median, log, parseArgs, processCpuMs } = require('../bench/lib/util');
 const { buildAndPack } = require('../bench/lib/build');
 const { measurePackageCost } = require('../bench/lib/packageCost');
 const { PROVIDERS, PROVIDER_NODE, HTTP_NODE, staticToken, providerSetup } = require('../bench/lib/workflows');
@@ -108,15 +109,31 @@ async function scenarioThroughput(srv, provider, hooks, items, repeats) {
 	provider.reset();
 	const prov = [];
 	const http = [];
+	const provCpu = [];
+	const httpCpu = [];
+	// the n8n process's own CPU time per run: steadier than wall time on a small machine
+	const timed = async (hookPath, what, cpu) => {
+		const before = processCpuMs(srv.child.pid);
+		const ms = check(await postHook(srv, hookPath, list), what).ms;
+		const after = processCpuMs(srv.child.pid);
+		if (before !== undefined && after !== undefined) cpu.push(after - before);
+		return ms;
+	};
 	for (let i = 0; i < repeats; i++) {
 		// interleaved so that drift (GC, DB growth) hits both sides alike
-		prov.push(check(await postHook(srv, hooks.provider.path, list), 'provider node').ms);
-		http.push(check(await postHook(srv, hooks.http.path, list), 'HTTP Request node').ms);
+		prov.push(await timed(hooks.provider.path, 'provider node', provCpu));
+		http.push(await timed(hooks.http.path, 'HTTP Request node', httpCpu));
 	}
 	const stats = counts(provider.stats());
 	const providerItemsPerSec = items / (median(prov) / 1000);
 	const httpItemsPerSec = items / (median(http) / 1000);
+	const pairRatios = prov.map((ms, i) => http[i] / ms);
+	const cpuPerItem = (cpu) => (cpu.length === repeats ? median(cpu) / items : undefined);
 	return {
+		pairRatioMin: Math.min(...pairRatios),
+		pairRatioMax: Math.max(...pairRatios),
+		providerCpuMsPerItem: cpuPerItem(provCpu),
+		httpCpuMsPerItem: cpuPerItem(httpCpu),
 		...stats,
 		items: items * repeats * 2,
 		okItems: items * repeats * 2,
@@ -163,7 +180,7 @@ async function main() {
 	}
 	const size = opts.quick
 		? { items: 20, executions: 20, itemsEach: 5, throughputItems: 200, repeats: 3 }
-		: { items: 100, executions: 20, itemsEach: 10, throughputItems: 1000, repeats: 3 };
+		: { items: 100, executions: 20, itemsEach: 10, throughputItems: 1000, repeats: 5 };
 	const t0 = Date.now();
 	const startedAt = new Date().toISOString();
 	log(`providers: ${opts.providers.join(', ')}${opts.quick ? ' (quick)' : ''}`);

@@ -1,14 +1,14 @@
 'use strict';
 /** Targets, console tables and the README Markdown table of the benchmark. */
 
-const IN_FLIGHT = 5; // n8n's HTTP Request node: measured 5 rejected + 5 logins on an expired token (n8n-auth-facts.md)
 
 const TARGETS = {
 	s1: { text: '1 login', check: (r) => r.logins === 1 && r.failed === 0 },
 	s2: { text: '0 rejected, 1 login or 1 renewal', check: (r) => r.rejected === 0 && r.logins + r.refreshes === 1 && r.failed === 0 },
 	s3: { text: '1 login per n8n process', check: (r) => r.logins === 1 && r.failed === 0 },
 	s4c: { text: '1 login', check: (r) => r.logins === 1 && r.failed === 0 },
-	s4e: { text: `≤${IN_FLIGHT} rejected (in flight), 1 login`, check: (r) => r.rejected <= IN_FLIGHT && r.logins + r.refreshes === 1 && r.failed === 0 },
+	// the issue allows the requests in flight to be rejected; a known expiry lets the package do better
+	s4e: { text: '0 rejected (known expiry), 1 login or renewal', check: (r) => r.rejected === 0 && r.logins + r.refreshes === 1 && r.failed === 0 },
 	s5: { text: 'ratio ≥ 1.0', check: (r) => r.ratio >= 1.0 },
 };
 
@@ -39,6 +39,12 @@ function wallText(r) {
 	return fmtMs(r.wallMs);
 }
 
+function throughputText(r) {
+	const range = r.pairRatioMin !== undefined ? ` (runs ${r.pairRatioMin.toFixed(2)}–${r.pairRatioMax.toFixed(2)})` : '';
+	const cpu = r.providerCpuMsPerItem !== undefined ? `; n8n CPU ${r.providerCpuMsPerItem.toFixed(2)} vs ${r.httpCpuMsPerItem.toFixed(2)} ms/item` : '';
+	return `${r.providerItemsPerSec.toFixed(0)} vs ${r.httpItemsPerSec.toFixed(0)} items/s → ratio ${r.ratio.toFixed(2)}${range}${cpu}`;
+}
+
 function rowsOf(scenarios) {
 	const rows = [];
 	for (const id of Object.keys(LABEL)) {
@@ -56,7 +62,7 @@ function rowsOf(scenarios) {
 				String(r.rejected),
 				String(r.total),
 				`${r.okItems}/${r.items}`,
-				`${r.providerItemsPerSec.toFixed(0)} vs ${r.httpItemsPerSec.toFixed(0)} items/s → ratio ${r.ratio.toFixed(2)}`,
+				throughputText(r),
 				r.target,
 				mark(r.ok),
 			]);
@@ -120,4 +126,4 @@ function markdownReport(results) {
 	return out.join('\n');
 }
 
-module.exports = { TARGETS, IN_FLIGHT, withTargets, checkCost, consoleReport, markdownReport };
+module.exports = { TARGETS, withTargets, checkCost, consoleReport, markdownReport };

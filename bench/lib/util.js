@@ -71,8 +71,19 @@ async function dirSize(dir) {
 }
 
 /** Copies a file or directory tree (fs.cpSync is fine for the small source trees copied here). */
+/** CPU time (user + system, ms) a process has used so far, from /proc; undefined where there is none. */
+function processCpuMs(pid) {
+	try {
+		const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+		return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+	} catch {
+		return undefined;
+	}
+}
+const CLOCK_TICKS = 100; // Linux USER_HZ
+
 function copyIfExists(from, to) {
 	if (fs.existsSync(from)) fs.cpSync(from, to, { recursive: true });
 }
 
-module.exports = { sleep, median, id16, log, parseArgs, dirSize, copyIfExists };
+module.exports = { sleep, median, id16, log, parseArgs, dirSize, copyIfExists, processCpuMs };

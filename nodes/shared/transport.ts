@@ -16,7 +16,7 @@ import { jwtExpiry } from './token/jwt';
 import { markRejected, networkError, obtainToken, parseBody, serviceError, timeoutMs } from './token/lifecycle';
 import type { CredentialFields, TokenProfile } from './token/profile';
 import type { TokenState } from './token/tokenState';
-import { ANONYMOUS_HEADER, PERSIST_ONLY_HEADER, PERSISTED_MESSAGE } from './token/credentialHooks';
+import { PERSIST_ONLY_HEADER, PERSISTED_MESSAGE } from './token/credentialHooks';
 import { checkCredentials, inputError } from './validation';
 
 type PreSend = (this: IExecuteSingleFunctions, options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
@@ -135,7 +135,7 @@ export function tokenTransport(profile: TokenProfile) {
 			const prepared: IHttpRequestOptions = {
 				...options,
 				baseURL: options.baseURL ?? profile.apiBaseUrl(credentials),
-				headers: anonymous ? { ...(options.headers ?? {}), [ANONYMOUS_HEADER]: '1' } : options.headers,
+				headers: options.headers,
 				ignoreHttpStatusErrors: true,
 				timeout: options.timeout && options.timeout !== 300_000 ? options.timeout : timeoutMs(credentials),
 			};
@@ -221,6 +221,21 @@ export function tokenTransport(profile: TokenProfile) {
 		return await withNetworkMessages(this, requestData.options as IHttpRequestOptions, async () => await this.makeRoutingRequest(requestData));
 	};
 
+	/**
+	 * A request that needs no token (a login, a password reset request): sent without the
+	 * credential, so n8n does not log in first on a cold credential, then shaped as n8n would.
+	 */
+	const sendWithoutCredential = (postReceive: PostReceive[]) =>
+		async function (this: IExecutePaginationFunctions, requestData: DeclarativeRestApiSettings.ResultOptions): Promise<INodeExecutionData[]> {
+			const options = requestData.options as IHttpRequestOptions;
+			return await withNetworkMessages(this, options, async () => {
+				const response = (await this.helpers.httpRequest({ ...options, returnFullResponse: true, ignoreHttpStatusErrors: true })) as IN8nHttpFullResponse;
+				let items: INodeExecutionData[] = [{ json: (response.body ?? {}) as IDataObject }];
+				for (const step of postReceive) items = await step.call(this, items, response);
+				return items;
+			});
+		};
+
 	/** Pages through `page`/`pageSize` until a short page, honouring Return All and Limit. */
 	const paginateByPage = async function (
 		this: IExecutePaginationFunctions,
@@ -256,7 +271,9 @@ export function tokenTransport(profile: TokenProfile) {
 			paginate: true,
 		},
 		output: { postReceive: [receive, ...(extra.postReceive ?? [])] },
-		operations: { pagination: extra.paginate ? paginateByPage : sendOnce },
+		operations: {
+			pagination: extra.anonymous ? sendWithoutCredential([receive, ...(extra.postReceive ?? [])]) : extra.paginate ? paginateByPage : sendOnce,
+		},
 	});
 
 	/** Sends the provider's own login request (from the profile), e.g. for "Log In" or "Create Session". */

@@ -20,6 +20,7 @@ const {
 	expectProviderError,
 	expectInputRefusal,
 	useFakeDate,
+	defineCustomCallGuards,
 } = require('./providerTestKit');
 
 const ACCOUNT = ACCOUNTS.eConnect;
@@ -115,32 +116,15 @@ describe('eConnect operations through the real engine (warm credential)', () => 
 		expect(stats()).toMatchObject({ logins: 0, refreshes: 0, apiCalls: 1, total: 1 });
 	});
 
-	test.each([
-		['an absolute URL to another host', customCall('https://customername.econnectcloud.com/identities/echo'), /Path points outside the credential's base URL/],
-		['"../" in the path', customCall('/echo/%2e%2e/%2e%2e/secret'), /Path must not contain "\." or "\.\." segments/],
-		[
-			'a header named Authorization',
-			customCall('/echo', { headerParameters: { parameters: [{ name: 'AUTHORIZATION', value: 'Bearer x' }] } }),
-			/Headers: "AUTHORIZATION" cannot be set here/,
-		],
-		['invalid JSON body', customCall('/echo', { method: 'POST', jsonBody: 'not json' }), /JSON Body is not valid JSON/],
-	])('Custom API Call refuses %s before any network call', async (_label, parameters, message) => {
-		const result = await run(engine, id, parameters);
-		expectInputRefusal(engine, result, message);
-		expect(stats().total).toBe(0);
-	});
-
-	test('Continue On Fail: 5 items, item 2 points at another host → 4 outputs, 1 error item, no call for it', async () => {
-		const paths = ['/echo/0', 'https://evil.example.com/x', '/echo/2', '/echo/3', '/echo/4'];
-		const result = await run(engine, id, customCall('={{ $json.path }}'), { items: paths.map((path) => ({ path })), continueOnFail: true });
-		expect(result.error).toBeUndefined();
-		expect(result.items).toHaveLength(5);
-		expect(result.items[1]).toEqual({ error: expect.stringMatching(/Path points outside the credential's base URL/) });
-		for (const i of [0, 2, 3, 4]) {
-			expect(result.errors[i]).toBeUndefined();
-			expect(result.items[i].path).toBe(`/identities/echo/${i}`);
-		}
-		expect(stats()).toMatchObject({ logins: 0, refreshes: 0, apiCalls: 4, total: 4 });
+	defineCustomCallGuards({
+		context: () => ({ engine, id }),
+		run,
+		stats,
+		basePath: '/identities',
+		otherHost: 'https://customername.econnectcloud.com/identities/echo',
+		dotDot: '/echo/%2e%2e/%2e%2e/secret',
+		authorizationHeader: { name: 'AUTHORIZATION', value: 'Bearer x' },
+		badJson: { method: 'POST', body: 'not json' },
 	});
 });
 
@@ -193,6 +177,16 @@ describe('eConnect token life cycle through the real engine', () => {
 		jest.useRealTimers();
 		sandbox.eConnect.configure({ tokenLifetimeSeconds: 3600 });
 		sandbox.eConnect.clearFaults();
+	});
+
+	test('Token → Log In on a never-used credential: only the operation\'s own login, sent without the credential', async () => {
+		const engine = createEngine();
+		const id = engine.setCredential('eConnectApi', credential());
+		const result = await run(engine, id, { resource: 'token', operation: 'logIn' });
+		expectSuccess(result, 1);
+		expectJwtOutput(result.items[0]);
+		expect(stats()).toMatchObject({ logins: 1, refreshes: 0, apiCalls: 0, total: 1 });
+		expect(engine.getCredential(id).sessionToken ?? '').toBe('');
 	});
 
 	test('cold credential, 100 items at once: 1 login; JWT persisted; a restarted n8n reuses it with 0 logins', async () => {

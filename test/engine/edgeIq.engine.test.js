@@ -271,6 +271,7 @@ const {
 	expectProviderError,
 	expectInputRefusal,
 	expectNoSecrets,
+	defineCustomCallGuards,
 } = require('./providerTestKit');
 
 const EDGE = ACCOUNTS.edgeIq;
@@ -373,32 +374,15 @@ describe('EdgeIQ operations through the real engine (warm credential, in order)'
 		expect(edgeStats()).toMatchObject({ logins: 0, apiCalls: 1, total: 1 });
 	});
 
-	test.each([
-		['an absolute URL to another host', customCall('https://api.edgeiq.io.evil.example.com/api/v1/platform/me'), /Path points outside the credential's base URL/],
-		['"../" in the path', customCall('../platform/me'), /Path must not contain "\." or "\.\." segments/],
-		[
-			'a header named Authorization',
-			customCall('/echo', { headerParameters: { parameters: [{ name: 'Authorization', value: EDGE.apiToken }] } }),
-			/Headers: "Authorization" cannot be set here/,
-		],
-		['invalid JSON body', customCall('/echo', { method: 'PUT', jsonBody: '{"a": }' }), /JSON Body is not valid JSON/],
-	])('Custom API Call refuses %s before any network call', async (_label, parameters, message) => {
-		const result = await runEdge(engine, id, parameters);
-		expectInputRefusal(engine, result, message);
-		expect(edgeStats().total).toBe(0);
-	});
-
-	test('Continue On Fail: 5 items, item 2 points at another host → 4 outputs, 1 error item, no call for it', async () => {
-		const paths = ['/echo/0', 'https://evil.example.com/x', '/echo/2', '/echo/3', '/echo/4'];
-		const result = await runEdge(engine, id, customCall('={{ $json.path }}'), { items: paths.map((path) => ({ path })), continueOnFail: true });
-		expect(result.error).toBeUndefined();
-		expect(result.items).toHaveLength(5);
-		expect(result.items[1]).toEqual({ error: expect.stringMatching(/Path points outside the credential's base URL/) });
-		for (const i of [0, 2, 3, 4]) {
-			expect(result.errors[i]).toBeUndefined();
-			expect(result.items[i].path).toBe(`/api/v1/platform/echo/${i}`);
-		}
-		expect(edgeStats()).toMatchObject({ logins: 0, apiCalls: 4, total: 4 });
+	defineCustomCallGuards({
+		context: () => ({ engine, id }),
+		run: runEdge,
+		stats: edgeStats,
+		basePath: '/api/v1/platform',
+		otherHost: 'https://api.edgeiq.io.evil.example.com/api/v1/platform/me',
+		dotDot: '../platform/me',
+		authorizationHeader: { name: 'Authorization', value: EDGE.apiToken },
+		badJson: { method: 'PUT', body: '{"a": }' },
 	});
 
 	test('Password → Request Reset with the defaults: the email lands in the outbox with the documented url', async () => {

@@ -18,6 +18,7 @@ const {
 	expectProviderError,
 	expectInputRefusal,
 	startRecordingProxy,
+	defineCustomCallGuards,
 } = require('./providerTestKit');
 
 const ACCOUNT = ACCOUNTS.elevateIq;
@@ -173,39 +174,17 @@ describe('Elevate IQ operations through the real engine (warm credential, via a 
 		expect(stats()).toMatchObject({ apiCalls: 1, total: 1 });
 	});
 
-	test.each([
-		['an absolute URL to another host', () => customCall('https://evil.example.com/v2/users'), /Path points outside the credential's base URL/],
-		['another path on the same host', () => customCall(`${proxy.origin}/other`), /Path points outside the credential's base URL/],
-		['"../" in the path', () => customCall('/users/../../admin'), /Path must not contain "\." or "\.\." segments/],
-		[
-			'a header named Authorization',
-			() => customCall('/echo', { headerParameters: { parameters: [{ name: 'Authorization', value: 'Bearer stolen' }] } }),
-			/Headers: "Authorization" cannot be set here/,
-		],
-		['invalid JSON body', () => customCall('/echo', { method: 'POST', jsonBody: '{"name": "x",' }), /JSON Body is not valid JSON/],
-	])('Custom API Call refuses %s before any network call', async (_label, parameters, message) => {
-		const result = await run(engine, id, parameters());
-		expectInputRefusal(engine, result, message);
-		expect(stats().total).toBe(0);
-		expect(proxy.requests).toHaveLength(0);
-	});
-
-	test('Continue On Fail: 5 items, item 2 points at another host → 4 outputs, 1 error item, no call for it', async () => {
-		const paths = ['/echo/0', 'https://evil.example.com/x', '/echo/2', '/echo/3', '/echo/4'];
-		const result = await run(engine, id, customCall('={{ $json.path }}'), {
-			items: paths.map((path) => ({ path })),
-			continueOnFail: true,
-		});
-		expect(result.error).toBeUndefined();
-		expect(result.items).toHaveLength(5);
-		expect(result.items[1]).toEqual({ error: expect.stringMatching(/Path points outside the credential's base URL/) });
-		expect(result.errors[1]).toBeDefined();
-		for (const i of [0, 2, 3, 4]) {
-			expect(result.errors[i]).toBeUndefined();
-			expect(result.items[i].path).toBe(`/v2/echo/${i}`);
-		}
-		expect(stats()).toMatchObject({ logins: 0, apiCalls: 4, total: 4, rejected: 0 });
-		expect(proxy.requests.map((r) => r.path).sort()).toEqual(['/v2/echo/0', '/v2/echo/2', '/v2/echo/3', '/v2/echo/4']);
+	defineCustomCallGuards({
+		context: () => ({ engine, id }),
+		run,
+		stats,
+		basePath: '/v2',
+		otherHost: 'https://evil.example.com/v2/users',
+		dotDot: '/users/../../admin',
+		authorizationHeader: { name: 'Authorization', value: 'Bearer stolen' },
+		badJson: { method: 'POST', body: '{"name": "x",' },
+		extraRefusals: [['another path on the same host', () => customCall(`${proxy.origin}/other`), /Path points outside the credential's base URL/]],
+		noCallSeen: () => expect(proxy.requests).toHaveLength(0),
 	});
 
 	test('User → Create: the new user comes back with its id; the body carries the fields', async () => {

@@ -19,6 +19,7 @@ const {
 	expectProviderError,
 	expectInputRefusal,
 	useFakeDate,
+	defineCustomCallGuards,
 } = require('./providerTestKit');
 
 const COMPANY_ID = ACCOUNTS.elyssa.companyId;
@@ -126,32 +127,15 @@ describe('Elyssa operations through the real engine (warm credential)', () => {
 		expect(stats()).toMatchObject({ logins: 0, refreshes: 0, apiCalls: 1, total: 1, byRoute: { 'PUT /echo': 1 } });
 	});
 
-	test.each([
-		['an absolute URL to another host', customCall('https://evil.example.com/echo'), /Path points outside the credential's base URL/],
-		['"../" in the path', customCall('../auth/login/'), /Path must not contain "\." or "\.\." segments/],
-		[
-			'a header named Authorization',
-			customCall('/echo', { headerParameters: { parameters: [{ name: 'authorization', value: 'Bearer x' }] } }),
-			/Headers: "authorization" cannot be set here/,
-		],
-		['invalid JSON body', customCall('/echo', { method: 'POST', jsonBody: "{'single': 'quotes'}" }), /JSON Body is not valid JSON/],
-	])('Custom API Call refuses %s before any network call', async (_label, parameters, message) => {
-		const result = await run(engine, id, parameters);
-		expectInputRefusal(engine, result, message);
-		expect(stats().total).toBe(0);
-	});
-
-	test('Continue On Fail: 5 items, item 2 points at another host → 4 outputs, 1 error item, no call for it', async () => {
-		const paths = ['/echo/0', 'https://evil.example.com/x', '/echo/2', '/echo/3', '/echo/4'];
-		const result = await run(engine, id, customCall('={{ $json.path }}'), { items: paths.map((path) => ({ path })), continueOnFail: true });
-		expect(result.error).toBeUndefined();
-		expect(result.items).toHaveLength(5);
-		expect(result.items[1]).toEqual({ error: expect.stringMatching(/Path points outside the credential's base URL/) });
-		for (const i of [0, 2, 3, 4]) {
-			expect(result.errors[i]).toBeUndefined();
-			expect(result.items[i].path).toBe(`/echo/${i}`);
-		}
-		expect(stats()).toMatchObject({ logins: 0, refreshes: 0, apiCalls: 4, total: 4, byRoute: { 'GET /echo/*': 4 } });
+	defineCustomCallGuards({
+		context: () => ({ engine, id }),
+		run,
+		stats,
+		basePath: '',
+		otherHost: 'https://evil.example.com/echo',
+		dotDot: '../auth/login/',
+		authorizationHeader: { name: 'authorization', value: 'Bearer x' },
+		badJson: { method: 'POST', body: "{'single': 'quotes'}" },
 	});
 });
 

@@ -10,7 +10,7 @@
 
 const { createEngine } = require('./harness');
 const { startSandbox, ACCOUNTS } = require('../sandbox');
-const { items, customCall, expectProviderError, expectInputRefusal, useFakeDate } = require('./providerTestKit');
+const { items, customCall, expectProviderError, expectInputRefusal, useFakeDate, defineCustomCallGuards } = require('./providerTestKit');
 
 const ACCOUNT = ACCOUNTS.intelePeer;
 const DAY_MS = 24 * 3600 * 1000;
@@ -114,34 +114,19 @@ describe('IntelePeer operations through the real engine', () => {
 		expect(stats()).toMatchObject({ logins: 0, apiCalls: 1, rejected: 0, total: 1 });
 	});
 
-	test.each([
-		['an absolute URL to another host', customCall('https://api.intelepeer.example.com/_rest/v4/echo'), /Path points outside the credential's base URL/],
-		['"../" in the path', customCall('/echo/../../authenticate'), /Path must not contain "\." or "\.\." segments/],
-		[
-			'a header named Authorization',
-			customCall('/echo', { headerParameters: { parameters: [{ name: 'Authorization', value: 'raw-token' }] } }),
-			/Headers: "Authorization" cannot be set here/,
-		],
-		['invalid JSON body', customCall('/echo', { method: 'PATCH', jsonBody: '{"a": 1}}' }), /JSON Body is not valid JSON/],
-	])('Custom API Call refuses %s before any network call', async (_label, parameters, message) => {
-		const result = await run(engine, id, parameters);
-		expectInputRefusal(engine, result, message);
-		expect(stats().total).toBe(0);
-	});
-
-	test('Continue On Fail: 5 items, item 2 points at another host → 4 outputs, 1 error item, no call for it', async () => {
-		expectSuccess(await run(engine, id, { resource: 'token', operation: 'get' }), 1);
-		sandbox.intelePeer.reset();
-		const paths = ['/echo/0', 'https://evil.example.com/x', '/echo/2', '/echo/3', '/echo/4'];
-		const result = await run(engine, id, customCall('={{ $json.path }}'), { items: paths.map((path) => ({ path })), continueOnFail: true });
-		expect(result.error).toBeUndefined();
-		expect(result.items).toHaveLength(5);
-		expect(result.items[1]).toEqual({ error: expect.stringMatching(/Path points outside the credential's base URL/) });
-		for (const i of [0, 2, 3, 4]) {
-			expect(result.errors[i]).toBeUndefined();
-			expect(result.items[i].path).toBe(`/_rest/v4/echo/${i}`);
-		}
-		expect(stats()).toMatchObject({ logins: 0, apiCalls: 4, total: 4 });
+	defineCustomCallGuards({
+		context: () => ({ engine, id }),
+		run,
+		stats,
+		basePath: '/_rest/v4',
+		otherHost: 'https://api.intelepeer.example.com/_rest/v4/echo',
+		dotDot: '/echo/../../authenticate',
+		authorizationHeader: { name: 'Authorization', value: 'raw-token' },
+		badJson: { method: 'PATCH', body: '{"a": 1}}' },
+		beforeContinueOnFail: async (engine, id) => {
+			expectSuccess(await run(engine, id, { resource: 'token', operation: 'get' }), 1);
+			sandbox.intelePeer.reset();
+		},
 	});
 });
 

@@ -18,6 +18,8 @@
  *   useFakeDate()                  fake only `Date` (advancing with real time): jest.setSystemTime()
  *                                  then moves the clock of the sandbox AND the package together
  *   startRecordingProxy(origin)    a loopback HTTP proxy that records every request it forwards
+ *   defineCustomCallGuards({...})  the Custom API Call refusals and Continue On Fail tests every
+ *                                  provider shares, with that provider's inputs
  */
 
 const http = require('http');
@@ -179,7 +181,60 @@ async function startRecordingProxy(targetOrigin) {
 	};
 }
 
+const OUTSIDE_BASE_URL = /Path points outside the credential's base URL/;
+
+/**
+ * Defines, inside the caller's describe, the Custom API Call tests every provider shares: bad
+ * input refused before any network call, and Continue On Fail keeping the good items.
+ *   context()         { engine, id } once the describe's beforeAll has run
+ *   run, stats        the provider file's runner and sandbox counters
+ *   basePath          the sandbox path the credential's base URL points at ('' for none)
+ *   otherHost, dotDot, authorizationHeader, badJson: { method, body }
+ *                     the provider's own bad inputs (each file tries different spellings)
+ *   extraRefusals     more [label, () => parameters, message] rows
+ *   noCallSeen        an extra "nothing was sent" check (e.g. a recording proxy)
+ *   beforeContinueOnFail(engine, id)
+ */
+function defineCustomCallGuards(o) {
+	const header = o.authorizationHeader;
+	const refusals = [
+		['an absolute URL to another host', () => customCall(o.otherHost), OUTSIDE_BASE_URL],
+		['"../" in the path', () => customCall(o.dotDot), /Path must not contain "\." or "\.\." segments/],
+		[
+			'a header named Authorization',
+			() => customCall('/echo', { headerParameters: { parameters: [{ name: header.name, value: header.value }] } }),
+			new RegExp(`Headers: "${header.name}" cannot be set here`),
+		],
+		['invalid JSON body', () => customCall('/echo', { method: o.badJson.method, jsonBody: o.badJson.body }), /JSON Body is not valid JSON/],
+		...(o.extraRefusals ?? []),
+	];
+	test.each(refusals)('Custom API Call refuses %s before any network call', async (_label, parameters, message) => {
+		const { engine, id } = o.context();
+		const result = await o.run(engine, id, parameters());
+		expectInputRefusal(engine, result, message);
+		expect(o.stats().total).toBe(0);
+		o.noCallSeen?.();
+	});
+
+	test('Continue On Fail: 5 items, item 2 points at another host → 4 outputs, 1 error item, no call for it', async () => {
+		const { engine, id } = o.context();
+		await o.beforeContinueOnFail?.(engine, id);
+		const paths = ['/echo/0', 'https://evil.example.com/x', '/echo/2', '/echo/3', '/echo/4'];
+		const result = await o.run(engine, id, customCall('={{ $json.path }}'), { items: paths.map((path) => ({ path })), continueOnFail: true });
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(5);
+		expect(result.items[1]).toEqual({ error: expect.stringMatching(OUTSIDE_BASE_URL) });
+		expect(result.errors[1]).toBeDefined();
+		for (const i of [0, 2, 3, 4]) {
+			expect(result.errors[i]).toBeUndefined();
+			expect(result.items[i].path).toBe(`${o.basePath}/echo/${i}`);
+		}
+		expect(o.stats()).toMatchObject({ logins: 0, refreshes: 0, rejected: 0, apiCalls: 4, total: 4 });
+	});
+}
+
 module.exports = {
+	defineCustomCallGuards,
 	items,
 	customCall,
 	sleep,

@@ -2,7 +2,6 @@ import type { IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
 
 import { EdgeIqApi } from '../../credentials/EdgeIqApi.credentials';
 import { IntelePeerApi } from '../../credentials/IntelePeerApi.credentials';
-import { ANONYMOUS_HEADER } from '../../nodes/shared/token/credentialHooks';
 import { forgetAllTokens } from '../../nodes/shared/token/lifecycle';
 import { fakeProvider } from './fakeProvider';
 
@@ -124,7 +123,7 @@ describe('credential hooks, as n8n calls them', () => {
 		expect(provider.calls).toHaveLength(1);
 	});
 
-	it('lets operations that need no login through, and reports a refused login clearly', async () => {
+	it('stores nothing after a refused login, and reports it clearly on the request', async () => {
 		const provider = fakeProvider({
 			'POST https://edge.example.com/api/v1/platform/user/authenticate': () => ({
 				statusCode: 401,
@@ -133,11 +132,6 @@ describe('credential hooks, as n8n calls them', () => {
 		});
 		const stored = await credential.preAuthentication.call(helpersFor(provider.http), { ...edgeIqFields });
 		expect(stored).toEqual({});
-		const anonymous = await credential.authenticate(
-			{ ...edgeIqFields },
-			{ ...request, headers: { [ANONYMOUS_HEADER]: '1', Accept: 'application/json' } },
-		);
-		expect(anonymous.headers).toEqual({ Accept: 'application/json' });
 		await expect(credential.authenticate({ ...edgeIqFields }, request)).rejects.toThrow(
 			'EdgeIQ refused the login (401 Invalid email or password): check the Email and Password in the credential',
 		);

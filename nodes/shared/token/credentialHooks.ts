@@ -10,9 +10,6 @@ import { claimStoring, identityOf, obtainToken, recentFailure, tokenForRequest }
 import type { TokenProfile } from './profile';
 import { storedTokenState, toStoredFields } from './tokenState';
 
-/** Set by operations that must work without a login (e.g. requesting a password reset). */
-export const ANONYMOUS_HEADER = 'X-Token-Auth-Anonymous';
-
 /**
  * Set by operations that need no request of their own (Token → Get) but must still have n8n
  * store the current token: authenticate stops the request once the stored copy is current.
@@ -44,8 +41,8 @@ export function preAuthenticationFor(profile: TokenProfile) {
 			// An answer without the token makes n8n write nothing; authenticate applies it anyway.
 			return claimStoring(profile, credentials, state) ? toStoredFields(state) : {};
 		} catch {
-			// Store nothing: authenticate then reports the failure the core remembers, and requests
-			// that need no login (a password reset request) still go through.
+			// Store nothing: authenticate then fails the request with the provider's message, which
+			// the core remembers (n8n would otherwise show its own generic one).
 			return {};
 		}
 	};
@@ -62,13 +59,9 @@ export function authenticateFor(profile: TokenProfile) {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		const headers = { ...(requestOptions.headers ?? {}) } as Record<string, unknown>;
-		if (ANONYMOUS_HEADER in headers) {
-			delete headers[ANONYMOUS_HEADER];
-			return { ...requestOptions, headers: headers as IDataObject };
-		}
 		// Always (re)set the header: n8n retries with the options it already authenticated once,
 		// which carry the token that was just rejected. (Our operations that send a token of their
-		// own, such as renewing a given JWT, are anonymous to the credential: see above.)
+		// own, such as renewing a given JWT, do not go through the credential at all.)
 		for (const name of Object.keys(headers)) {
 			if (name.toLowerCase() === profile.apply.header.toLowerCase()) delete headers[name];
 		}
