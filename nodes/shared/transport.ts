@@ -16,7 +16,7 @@ import { jwtExpiry } from './token/jwt';
 import { markRejected, networkError, obtainToken, parseBody, serviceError, timeoutMs } from './token/lifecycle';
 import type { CredentialFields, TokenProfile } from './token/profile';
 import type { TokenState } from './token/tokenState';
-import { PERSIST_ONLY_HEADER, PERSISTED_MESSAGE } from './token/credentialHooks';
+import { OWN_NODE_HEADER, PERSIST_ONLY_HEADER, PERSISTED_MESSAGE } from './token/credentialHooks';
 import { checkCredentials, inputError } from './validation';
 
 type PreSend = (this: IExecuteSingleFunctions, options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
@@ -135,7 +135,7 @@ export function tokenTransport(profile: TokenProfile) {
 			const prepared: IHttpRequestOptions = {
 				...options,
 				baseURL: options.baseURL ?? profile.apiBaseUrl(credentials),
-				headers: options.headers,
+				headers: anonymous ? options.headers : { ...(options.headers ?? {}), [OWN_NODE_HEADER]: '1' },
 				ignoreHttpStatusErrors: true,
 				timeout: options.timeout && options.timeout !== 300_000 ? options.timeout : timeoutMs(credentials),
 			};
@@ -349,7 +349,7 @@ export function tokenTransport(profile: TokenProfile) {
  */
 async function storeThroughN8n(context: IExecuteSingleFunctions, credentialType: string): Promise<void> {
 	const outcome = await context.helpers.httpRequestWithAuthentication
-		.call(context, credentialType, { url: 'http://127.0.0.1/', method: 'GET', headers: { [PERSIST_ONLY_HEADER]: '1' } })
+		.call(context, credentialType, { url: 'http://127.0.0.1/', method: 'GET', headers: { [PERSIST_ONLY_HEADER]: '1', [OWN_NODE_HEADER]: '1' } })
 		.then(
 			() => undefined,
 			(error: unknown) => error as Error & { cause?: { tokenPersisted?: boolean } },

@@ -66,6 +66,55 @@ if (!process.env.N8N_USER_FOLDER) {
 }
 
 const NOOP_TYPE = 'n8n-nodes-base.noOp';
+const HTTP_REQUEST_TYPE = 'n8n-nodes-base.httpRequest';
+
+/**
+ * A stand-in for n8n's HTTP Request node (n8n-nodes-base is not a dependency here), reduced to
+ * what matters for credentials: with "Predefined Credential Type" it starts every item's request
+ * at once through n8n-core's (legacy) requestWithAuthentication, then waits for all of them, as
+ * HttpRequestV3 does. The node type name gives it n8n's full credential access, like the real one.
+ * Parameters: nodeCredentialType, url, method (default GET).
+ */
+function httpRequestStandIn() {
+	return {
+		description: {
+			displayName: 'HTTP Request (stand-in)',
+			name: 'httpRequest',
+			group: ['output'],
+			version: 1,
+			description: 'requestWithAuthentication for every item at once',
+			defaults: { name: 'HTTP Request' },
+			inputs: ['main'],
+			outputs: ['main'],
+			properties: [
+				{ displayName: 'Credential Type', name: 'nodeCredentialType', type: 'string', default: '' },
+				{ displayName: 'URL', name: 'url', type: 'string', default: '' },
+				{ displayName: 'Method', name: 'method', type: 'string', default: 'GET' },
+			],
+		},
+		async execute() {
+			const items = this.getInputData();
+			const credentialType = this.getNodeParameter('nodeCredentialType', 0);
+			const requests = items.map((_, i) =>
+				this.helpers.requestWithAuthentication.call(
+					this,
+					credentialType,
+					{ method: this.getNodeParameter('method', i), uri: this.getNodeParameter('url', i), json: true, headers: {} },
+					undefined,
+					i,
+				),
+			);
+			const settled = await Promise.allSettled(requests);
+			return [
+				settled.map((outcome, i) => {
+					if (outcome.status === 'fulfilled') return { json: outcome.value, pairedItem: { item: i } };
+					if (this.continueOnFail()) return { json: { error: outcome.reason.message }, pairedItem: { item: i } };
+					throw outcome.reason;
+				}),
+			];
+		},
+	};
+}
 
 // ---------------------------------------------------------------------------------------------
 // Loading a "process"
@@ -166,6 +215,7 @@ function createTypeRegistries(proc, packageName) {
 
 	// Stand-ins for the few n8n-nodes-base types n8n itself uses around a package node.
 	const builtIns = {
+		[HTTP_REQUEST_TYPE]: httpRequestStandIn(),
 		[NOOP_TYPE]: {
 			description: {
 				displayName: 'No Operation, do nothing',

@@ -17,9 +17,18 @@ import { storedTokenState, toStoredFields } from './tokenState';
 export const PERSIST_ONLY_HEADER = 'X-Token-Auth-Persist-Only';
 export const PERSISTED_MESSAGE = 'Token stored; no request needed';
 
-// The token each credentials object last sent: when n8n asks for a new token after a failed
-// request, this says which token failed (n8n passes the same object to both hooks).
+/** Set by this package's nodes on the requests they send through the credential. */
+export const OWN_NODE_HEADER = 'X-Token-Auth-Node';
+
+// n8n passes the same credentials object to both hooks for one request, so per object:
+// the token it last sent (when n8n asks for a new token after a failure, that one failed),
 const appliedTokens = new WeakMap<object, string>();
+// whether authenticate already ran for it (then a preAuthentication call is n8n's retry),
+const authenticated = new WeakSet<object>();
+// and whether the request came from our nodes. n8n's declarative path (our nodes) retries
+// whatever preAuthentication returns; the HTTP Request node's path retries only if it returns
+// a token, which n8n then writes.
+const fromOwnNode = new WeakSet<object>();
 
 /**
  * The credential's `preAuthentication`. n8n calls it when the stored token is empty, after a
@@ -39,7 +48,8 @@ export function preAuthenticationFor(profile: TokenProfile) {
 			const http = async (options: IHttpRequestOptions) => await this.helpers.httpRequest(options);
 			const state = await obtainToken(profile, credentials, http, { replacing });
 			// An answer without the token makes n8n write nothing; authenticate applies it anyway.
-			return claimStoring(profile, credentials, state) ? toStoredFields(state) : {};
+			const retryNeedsToken = authenticated.has(credentials) && !fromOwnNode.has(credentials);
+			return claimStoring(profile, credentials, state) || retryNeedsToken ? toStoredFields(state) : {};
 		} catch {
 			// Store nothing: authenticate then fails the request with the provider's message, which
 			// the core remembers (n8n would otherwise show its own generic one).
@@ -59,6 +69,11 @@ export function authenticateFor(profile: TokenProfile) {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		const headers = { ...(requestOptions.headers ?? {}) } as Record<string, unknown>;
+		authenticated.add(credentials);
+		if (OWN_NODE_HEADER in headers) {
+			delete headers[OWN_NODE_HEADER];
+			fromOwnNode.add(credentials);
+		}
 		// Always (re)set the header: n8n retries with the options it already authenticated once,
 		// which carry the token that was just rejected. (Our operations that send a token of their
 		// own, such as renewing a given JWT, do not go through the credential at all.)
