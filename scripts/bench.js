@@ -235,10 +235,13 @@ async function main() {
 			sc.s4c = await guarded(() => runExecute(home, p, s.workflows.s4c, HTTP_NODE, size.items));
 			log(`${s.key}: warm-up at ${SHORT_LIFETIME} s token lifetime`);
 			p.configure({ tokenLifetimeSeconds: SHORT_LIFETIME });
-			const warm = await guarded(() => runExecute(home, p, s.workflows.warm, HTTP_NODE, 1));
+			const warm = {
+				node: await guarded(() => runExecute(home, p, s.workflows.warmNode, PROVIDER_NODE, 1)),
+				http: await guarded(() => runExecute(home, p, s.workflows.warmHttp, HTTP_NODE, 1)),
+			};
 			p.configure({ tokenLifetimeSeconds: LONG_LIFETIME }); // tokens issued from now on outlive the run
 			const warmEnd = Date.now();
-			if (warm.error || warm.failed) log(`  warm-up failed: ${warm.error || warm.runError || warm.itemErrors}`);
+			for (const w of Object.values(warm)) if (w.error || w.failed) log(`  warm-up failed: ${w.error || w.runError || w.itemErrors}`);
 			await sleep(Math.max(0, warmEnd + SHORT_LIFETIME * 1000 + 500 - Date.now()));
 			if (s.key === 'intelePeer') await backdateStoredExpiry(home);
 			log(`${s.key}: 2 expired`);

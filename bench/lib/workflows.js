@@ -89,8 +89,11 @@ function providerSetup(sandbox, key, i, { items, staticHeader }) {
 		s2: wf('s2', [providerNode(creds.s2)]),
 		s4c: wf('s4c', [httpNode(creds.s4c)]),
 		s4e: wf('s4e', [httpNode(creds.s4e)]),
-		// one execution, one item: stores a short-lived token in s2's and s4e's credentials
-		warm: wf('warm', [providerNode(creds.s2), httpNode(creds.s4e)], [{ n: 0 }]),
+		// one item each, in separate executions (n8n processes): store a short-lived token in s2's
+		// and in s4e's credential (within one process the package hands a token to n8n once, so a
+		// second credential of the same account would not get it stored there)
+		warmNode: wf('warmNode', [providerNode(creds.s2)], [{ n: 0 }]),
+		warmHttp: wf('warmHttp', [httpNode(creds.s4e)], [{ n: 0 }]),
 	};
 	const hooks = { provider: hook('prov', providerNode(creds.live)), http: hook('http', staticHttpNode(creds.static)) };
 	return { key, type, creds, workflows, hooks };
