@@ -263,18 +263,22 @@ export function tokenTransport(profile: TokenProfile) {
 	 * Routing for one operation: its own checks first (no network), then ours (credential, token),
 	 * then our answer handler, then its own output shaping.
 	 */
-	const route = (request: IHttpRequestOptions | Record<string, unknown>, extra: RouteExtras = {}) => ({
-		request: request as IHttpRequestOptions,
-		send: {
-			preSend: [...(extra.preSend ?? []), extra.anonymous || extra.causes ? prepareWith(!!extra.anonymous, extra.causes) : prepare],
-			// The pagination hook is the only code of ours that runs around n8n's own request call.
-			paginate: true,
-		},
-		output: { postReceive: [receive, ...(extra.postReceive ?? [])] },
-		operations: {
-			pagination: extra.anonymous ? sendWithoutCredential([receive, ...(extra.postReceive ?? [])]) : extra.paginate ? paginateByPage : sendOnce,
-		},
-	});
+	const route = (request: IHttpRequestOptions | Record<string, unknown>, extra: RouteExtras = {}) => {
+		const postReceive = [receive, ...(extra.postReceive ?? [])];
+		return {
+			request: request as IHttpRequestOptions,
+			send: {
+				preSend: [...(extra.preSend ?? []), extra.anonymous || extra.causes ? prepareWith(!!extra.anonymous, extra.causes) : prepare],
+				// The pagination hook is the only code of ours that runs around n8n's own request call.
+				paginate: true,
+			},
+			// A request without the credential is sent and shaped by sendWithoutCredential itself.
+			...(extra.anonymous ? {} : { output: { postReceive } }),
+			operations: {
+				pagination: extra.anonymous ? sendWithoutCredential(postReceive) : extra.paginate ? paginateByPage : sendOnce,
+			},
+		};
+	};
 
 	/** Sends the provider's own login request (from the profile), e.g. for "Log In" or "Create Session". */
 	const asLogin: PreSend = async function (options) {

@@ -15,6 +15,8 @@
 const fs = require('fs');
 const path = require('path');
 const { recordArtifact, artifactsRoot } = require('../../e2e/lib/artifacts');
+const { describeError } = require('../harness');
+const { customCall } = require('../providerTestKit');
 
 /** @param {() => import('../../sandbox').Sandbox} getSandbox  (called lazily: test names are built before the sandbox starts) */
 function providers(getSandbox, ACCOUNTS) {
@@ -104,20 +106,11 @@ function providers(getSandbox, ACCOUNTS) {
 }
 
 function echoCall(extra = {}) {
-	return { resource: 'customApiCall', operation: 'request', method: 'GET', path: '/echo', ...extra };
+	return customCall('/echo', extra);
 }
 
 /** What a user / a log sees of a node error. */
-function visibleError(error) {
-	if (!error) return undefined;
-	return {
-		name: error.name,
-		message: error.message,
-		description: error.description,
-		httpCode: error.httpCode,
-		itemIndex: error.context?.itemIndex,
-	};
-}
+const visibleError = describeError;
 
 /** Records an engine run result: outputs, per-item errors, the thrown error and n8n's recorded copy. */
 function recordRun(suite, name, result, extra = {}) {
