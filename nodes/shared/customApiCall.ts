@@ -9,7 +9,11 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
 const MAX_PATH_LENGTH = 2048;
 const show = { resource: ['customApiCall'] };
 
-/** Resolves the Path field against the base URL; never lets the token leave the provider's host. */
+/**
+ * Resolves the Path field against the base URL; never lets the token leave the provider's host.
+ * Only an explicit http(s) URL counts as absolute: "users:search" is a path, and "//host" is
+ * refused, as every HTTP client would read it as another host.
+ */
 export function resolveApiPath(base: URL, rawPath: unknown): URL {
 	if (typeof rawPath !== 'string' || rawPath.trim() === '') throw inputError('Path is empty: enter e.g. /users');
 	const path = rawPath.trim();
@@ -17,11 +21,14 @@ export function resolveApiPath(base: URL, rawPath: unknown): URL {
 	if ([...path].some((char) => char.charCodeAt(0) < 32 || char.charCodeAt(0) === 127 || char === '\\')) {
 		throw inputError('Path contains a control character or a backslash');
 	}
+	if (path.startsWith('//')) {
+		throw inputError('Path starts with "//", which means another host: enter a path such as /users, or the full https:// URL');
+	}
 	const basePath = base.pathname.replace(/\/+$/, '');
 	let target: URL;
-	if (/^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith('//')) {
+	if (/^https?:\/\//i.test(path)) {
 		try {
-			target = new URL(path, base.origin);
+			target = new URL(path);
 		} catch {
 			throw inputError(`Path "${path.slice(0, 80)}" is not a valid URL`);
 		}
@@ -31,8 +38,9 @@ export function resolveApiPath(base: URL, rawPath: unknown): URL {
 			);
 		}
 	} else {
-		target = new URL(`${basePath}/${path.replace(/^\/+/, '')}`, base.origin);
+		target = new URL(`${base.origin}${basePath}/${path.replace(/^\/+/, '')}`);
 	}
+	if (target.pathname.startsWith('//')) throw inputError('Path must not start with "//"');
 	const segments = decodeURIComponentSafe(path.split('?')[0]).split('/');
 	if (segments.includes('..') || segments.includes('.')) throw inputError('Path must not contain "." or ".." segments');
 	return target;
@@ -122,8 +130,9 @@ export function customApiCallProperties(
 			return {
 				...options,
 				method,
-				baseURL: target.origin,
-				url: target.pathname,
+				// The whole URL, no baseURL: a client cannot read part of it as another host.
+				baseURL: undefined,
+				url: `${target.origin}${target.pathname}`,
 				qs,
 				headers,
 				body,

@@ -1,6 +1,7 @@
 /** Why a provider call failed, in words an operations user can act on. Never carries a secret. */
 export type FailureKind =
 	| 'input'
+	| 'destination'
 	| 'login-refused'
 	| 'token-rejected'
 	| 'bad-response'
@@ -40,27 +41,57 @@ const REASONS: Record<number, string> = {
 	504: 'Gateway Timeout',
 };
 
-/** "403 Not Authorized": the status with the provider's own short reason when it gave one. */
-export function statusLabel(status: number, body?: unknown): string {
-	const said = providerMessage(body);
+/**
+ * "403 Not Authorized": the status with the provider's own short reason when it gave one. The
+ * provider's words are untrusted: a reason that echoes any of `secrets` is replaced by the
+ * standard one, so what a provider repeats back (a password, a company ID, a token) never
+ * reaches a message.
+ */
+export function statusLabel(status: number, body: unknown, secrets: Secrets): string {
+	const said = providerMessage(body, secrets);
 	const reason = said && said.length <= 60 ? said : REASONS[status] ?? 'Error';
 	return `${status} ${reason}`;
 }
 
-/** The provider's own explanation from an error body, if it has a short one. */
-export function providerMessage(body: unknown): string | undefined {
+/** The provider's own explanation from an error body, if it has a short one free of secrets. */
+export function providerMessage(body: unknown, secrets: Secrets): string | undefined {
+	let said: string | undefined;
 	if (typeof body === 'string') {
 		const text = body.trim();
-		return text && text.length <= 200 && !text.startsWith('<') ? text : undefined;
-	}
-	if (body && typeof body === 'object') {
+		said = text && text.length <= 200 && !text.startsWith('<') ? text : undefined;
+	} else if (body && typeof body === 'object') {
 		const record = body as Record<string, unknown>;
 		for (const key of ['message', 'error', 'detail', 'title', 'error_description']) {
 			const value = record[key];
-			if (typeof value === 'string' && value.trim()) return value.trim().slice(0, 200);
+			if (typeof value === 'string' && value.trim()) {
+				said = value.trim().slice(0, 200);
+				break;
+			}
 		}
 	}
-	return undefined;
+	return said !== undefined && !containsSecret(said, secrets) ? said : undefined;
+}
+
+/** Values that must never appear in a message: credential secrets and tokens. */
+export type Secrets = ReadonlyArray<string | undefined>;
+
+// A short secret (a 2-digit company ID) is matched as a whole word only, or every status
+// code and date would count as a leak; longer ones anywhere, in any letter case.
+const WHOLE_WORD_BELOW = 6;
+
+function secretPattern(secret: string): RegExp {
+	const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	return secret.length < WHOLE_WORD_BELOW
+		? new RegExp(`(^|[^A-Za-z0-9])${escaped}(?![A-Za-z0-9])`, 'gi')
+		: new RegExp(escaped, 'gi');
+}
+
+function usable(secrets: Secrets): string[] {
+	return secrets.filter((secret): secret is string => typeof secret === 'string' && secret.trim() !== '').map((s) => s.trim());
+}
+
+export function containsSecret(text: string, secrets: Secrets): boolean {
+	return usable(secrets).some((secret) => secretPattern(secret).test(text));
 }
 
 /** Generic advice per status, used when the profile has nothing more specific. */
@@ -73,10 +104,13 @@ export function likelyCause(status: number): string {
 }
 
 /** Replaces every occurrence of a secret with a marker, so a message can be shown or logged. */
-export function redact(text: string, secrets: Array<string | undefined>): string {
+export function redact(text: string, secrets: Secrets): string {
 	let result = text;
-	for (const secret of secrets) {
-		if (secret && secret.length >= 4) result = result.split(secret).join('[redacted]');
+	// Longest first: a token that contains the password must go as a whole.
+	for (const secret of usable(secrets).sort((a, b) => b.length - a.length)) {
+		result = result.replace(secretPattern(secret), (match: string, lead?: string) =>
+			secret.length < WHOLE_WORD_BELOW ? `${lead ?? ''}[redacted]` : '[redacted]',
+		);
 	}
 	return result;
 }

@@ -86,6 +86,7 @@ afterAll(async () => {
 			.join('\n'),
 	);
 	await sandbox?.close();
+	if (home) await kit.keepStoredExecutions(home, SUITE);
 	if (home) await n8n.removeN8nHome(home);
 });
 

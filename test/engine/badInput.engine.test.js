@@ -200,7 +200,7 @@ describe.each(KEYS)('%s Custom API Call parameters', (key) => {
 	test.each([
 		['empty path', { path: '' }, /Parameter "Path" is required|Path is empty/],
 		['absolute URL to another host', { path: 'https://evil.example.com/steal' }, /Path points outside the credential's base URL/],
-		['protocol-relative URL', { path: '//evil.example.com/steal' }, /Path points outside the credential's base URL/],
+		['protocol-relative URL', { path: '//evil.example.com/steal' }, /Path starts with "\/\/", which means another host/],
 		['../ traversal', { path: '../admin' }, /Path must not contain "\." or "\.\." segments/],
 		['encoded ../ traversal', { path: '/echo/%2e%2e/%2e%2e/admin' }, /Path must not contain "\." or "\.\." segments/],
 		['oversized path', { path: `/echo/${'a'.repeat(3000)}` }, /Path is too long/],

@@ -286,14 +286,14 @@ describe('Elevate IQ errors through the real engine', () => {
 		expect(engine.getCredential(bad).sessionToken ?? '').toBe('');
 	});
 
-	test('inactive user: 401 on the call, one new login and one retry, then "rejected … even right after a new login"', async () => {
+	test('inactive user: 401 on the call, one new login and one retry, then "rejected … and then a newly obtained one as well"', async () => {
 		const inactive = engine.setCredential('elevateIqApi', credential(ACCOUNT.inactive));
 		const result = await run(engine, inactive, { resource: 'userRole', operation: 'getAll' });
 		const tokens = sandbox.elevateIq.tokensIssued();
 		expectProviderError(engine, result, {
 			provider: 'Elevate IQ',
 			status: 401,
-			cause: [/rejected the access token/, /even right after a new login/, /inactive/],
+			cause: [/rejected the access token/, /and then a newly obtained one as well/, /inactive/],
 			secrets: [ACCOUNT.inactive.password, ...tokens],
 		});
 		expect(stats()).toMatchObject({ logins: 2, loginFailures: 0, apiCalls: 2, rejected: 2 });

@@ -103,7 +103,7 @@ const MALFORMED_BODY = '{"token": ';
  * @property {number} [status]     for 'status' (default 500)
  * @property {Record<string, string>} [headers]  for 'status'
  * @property {unknown} [body]      for 'status' (default {"error":"Injected fault"}; a string is sent as text/plain)
- * @property {number} [delayMs]    for 'delay' (required)
+ * @property {number} [delayMs]    for 'delay' (required); for 'status', a wait before answering
  * @property {number} [times]      default 1; 0 = until cleared
  */
 
@@ -764,6 +764,9 @@ async function startProviderServer(def, options = {}) {
 					return; // never answered; the socket is destroyed on close()
 				case 'status': {
 					req.resume();
+					// An optional delay first: a slow answer that still comes (e.g. a long first page).
+					if (injected.delayMs) await sleep(injected.delayMs);
+					if (closing) return;
 					const body = injected.body;
 					respond(typeof body === 'string'
 						? text(/** @type {number} */ (injected.status), body, injected.headers)

@@ -15,6 +15,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const ISSUED_FILE = 'issued-tokens.json';
+const EXTRA_FILE = 'extra-secrets.json';
 
 function walk(dir, out = []) {
 	if (!fs.existsSync(dir)) return out;
@@ -57,9 +58,38 @@ function issuedTokens(root) {
 	return [...tokens].map((value) => ({ kind: 'issued token', value }));
 }
 
+/**
+ * Secrets a suite configured itself (e.g. a 3-character company ID that a provider echoes back),
+ * listed in `<suite>/extra-secrets.json` files: { always: [...] }.
+ */
+function extraSecrets(root) {
+	const always = [];
+	for (const file of walk(root)) {
+		if (path.basename(file) !== EXTRA_FILE) continue;
+		try {
+			for (const value of JSON.parse(fs.readFileSync(file, 'utf8')).always || []) {
+				if (typeof value === 'string' && value !== '') always.push({ kind: 'configured secret', value });
+			}
+		} catch {
+			/* a broken list adds nothing */
+		}
+	}
+	return always;
+}
+
 function collectSecrets(root, ACCOUNTS = require('../sandbox').ACCOUNTS) {
 	const { always, tokens } = configuredSecrets(ACCOUNTS);
-	return { always, tokens: [...tokens, ...issuedTokens(root)] };
+	return { always: [...always, ...extraSecrets(root)], tokens: [...tokens, ...issuedTokens(root)] };
+}
+
+// A short secret counts where it stands as a word of its own: inside a longer word it is a
+// coincidence ("Zq7" in "aZq7b"), next to punctuation or spaces it is the secret.
+const SHORT = 6;
+
+function occurs(text, value) {
+	if (value.length >= SHORT) return forms(value).some((form) => text.includes(form));
+	const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	return new RegExp(`(^|[^A-Za-z0-9])${escaped}(?![A-Za-z0-9])`).test(text);
 }
 
 /** Text forms a secret can take inside a JSON file or a log: as is, and JSON-escaped. */
@@ -77,13 +107,13 @@ function scan({ roots, secrets, include = (file) => /\.(json|log|txt)$/.test(fil
 	let files = 0;
 	for (const root of roots) {
 		for (const file of walk(root)) {
-			if (path.basename(file) === ISSUED_FILE || !include(file)) continue;
+			if (path.basename(file) === ISSUED_FILE || path.basename(file) === EXTRA_FILE || !include(file)) continue;
 			files += 1;
 			const text = fs.readFileSync(file, 'utf8');
 			const tokenOutput = /\.token-output\.json$/.test(file);
 			const check = [...secrets.always, ...(tokenOutput ? [] : secrets.tokens)];
 			for (const { kind, value } of check) {
-				if (forms(value).some((form) => text.includes(form))) {
+				if (occurs(text, value)) {
 					findings.push({ file, kind, preview: `${value.slice(0, 4)}…(${value.length} chars)` });
 				}
 			}
@@ -92,4 +122,4 @@ function scan({ roots, secrets, include = (file) => /\.(json|log|txt)$/.test(fil
 	return { files, findings };
 }
 
-module.exports = { scan, collectSecrets, configuredSecrets, issuedTokens, walk, ISSUED_FILE };
+module.exports = { scan, collectSecrets, configuredSecrets, issuedTokens, extraSecrets, walk, ISSUED_FILE, EXTRA_FILE };

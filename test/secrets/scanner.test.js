@@ -39,4 +39,18 @@ describe('scanner self-test (planted secrets in a temp dir)', () => {
 			expect.arrayContaining([ACCOUNTS.elevateIq.password, ACCOUNTS.elyssa.companyId, ACCOUNTS.edgeIq.password, ACCOUNTS.intelePeer.password, ACCOUNTS.eConnect.password]),
 		);
 	});
+
+	test('a short configured secret is caught where it stands as a word, not inside another word', () => {
+		const short = fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-scan-short-'));
+		try {
+			fs.writeFileSync(path.join(short, 'extra-secrets.json'), JSON.stringify({ always: ['Zq7'] }));
+			fs.writeFileSync(path.join(short, 'echoed.json'), JSON.stringify({ message: 'Unknown company Zq7' }));
+			fs.writeFileSync(path.join(short, 'quoted.json'), JSON.stringify({ companyId: 'Zq7' }));
+			fs.writeFileSync(path.join(short, 'coincidence.json'), JSON.stringify({ id: 'aZq7b' }));
+			const { findings } = scan({ roots: [short], secrets: collectSecrets(short) });
+			expect(findings.map((f) => path.basename(f.file)).sort()).toEqual(['echoed.json', 'quoted.json']);
+		} finally {
+			fs.rmSync(short, { recursive: true, force: true });
+		}
+	});
 });

@@ -12,7 +12,12 @@ const edgeIqFields = {
 	password: 'pw-123456',
 	sessionToken: '',
 };
-const request: IHttpRequestOptions = { url: '/me', method: 'GET', headers: { Accept: 'application/json' } };
+const request: IHttpRequestOptions = {
+	baseURL: 'https://edge.example.com/api/v1/platform',
+	url: '/me',
+	method: 'GET',
+	headers: { Accept: 'application/json' },
+};
 
 function helpersFor(http: (options: IHttpRequestOptions) => Promise<unknown>): IHttpRequestHelper {
 	return { helpers: { httpRequest: http } } as unknown as IHttpRequestHelper;
@@ -62,8 +67,9 @@ describe('credential hooks, as n8n calls them', () => {
 			sessionToken: '',
 		};
 		const ipStored = await intelePeer.preAuthentication.call(helpersFor(ip.http), ipFields);
-		const bearer = await intelePeer.authenticate({ ...ipFields, ...ipStored, headerStyle: 'bearer' }, request);
-		const raw = await intelePeer.authenticate({ ...ipFields, ...ipStored, headerStyle: 'raw' }, request);
+		const ipRequest = { ...request, baseURL: ipFields.baseUrl };
+		const bearer = await intelePeer.authenticate({ ...ipFields, ...ipStored, headerStyle: 'bearer' }, ipRequest);
+		const raw = await intelePeer.authenticate({ ...ipFields, ...ipStored, headerStyle: 'raw' }, ipRequest);
 		expect(bearer.headers?.Authorization).toBe('Bearer ip-1');
 		expect(raw.headers?.Authorization).toBe('ip-1');
 		expect(ip.calls).toHaveLength(1);
@@ -143,6 +149,35 @@ describe('credential hooks, as n8n calls them', () => {
 		const fields = { ...edgeIqFields, authMode: 'apiToken', apiToken: 'permanent-abc' };
 		expect(await credential.preAuthentication.call(helpersFor(provider.http), fields)).toEqual({});
 		expect((await credential.authenticate(fields, request)).headers?.Authorization).toBe('permanent-abc');
+		expect(provider.calls).toHaveLength(0);
+	});
+
+	it('applies the token only to the provider\'s own origins, and never across a redirect', async () => {
+		const fields = { ...edgeIqFields, authMode: 'apiToken', apiToken: 'permanent-abc' };
+		const sent = await credential.authenticate(fields, request);
+		expect(sent.sendCredentialsOnCrossOriginRedirect).toBe(false);
+		// The HTTP Request node's legacy shape (uri) is checked the same way.
+		const legacy = { uri: 'https://edge.example.com/api/v1/platform/me', method: 'GET' } as unknown as IHttpRequestOptions;
+		expect((await credential.authenticate(fields, legacy)).headers?.Authorization).toBe('permanent-abc');
+		for (const url of ['https://evil.example.com/me', 'http://edge.example.com/api/v1/platform/me', 'https://edge.example.com:8443/me']) {
+			await expect(credential.authenticate(fields, { url, method: 'GET' })).rejects.toThrow(
+				`The EdgeIQ credential sends its session token only to edge.example.com, not to ${new URL(url).host}`,
+			);
+		}
+	});
+
+	it('a host listed in n8n\'s Allowed Domains setting of the credential gets the token; https only', async () => {
+		const fields = { ...edgeIqFields, authMode: 'apiToken', apiToken: 'permanent-abc', allowedHttpRequestDomains: 'domains', allowedDomains: 'edge.example.com, *.edgeiq.io' };
+		expect((await credential.authenticate(fields, { url: 'https://files.edgeiq.io/x', method: 'GET' })).headers?.Authorization).toBe('permanent-abc');
+		await expect(credential.authenticate(fields, { url: 'https://edgeiq.io/x', method: 'GET' })).rejects.toThrow('not to edgeiq.io');
+		await expect(credential.authenticate(fields, { url: 'http://files.edgeiq.io/x', method: 'GET' })).rejects.toThrow('not to files.edgeiq.io');
+	});
+
+	it('a refused destination is not a token failure: preAuthentication makes no login for it', async () => {
+		const provider = loginAnswering(['sess-9'], () => '2099-01-01T00:00:00.000Z');
+		const fields = { ...edgeIqFields };
+		await expect(credential.authenticate(fields, { url: 'https://evil.example.com/', method: 'GET' })).rejects.toThrow('not to evil.example.com');
+		expect(await credential.preAuthentication.call(helpersFor(provider.http), fields)).toEqual({});
 		expect(provider.calls).toHaveLength(0);
 	});
 });

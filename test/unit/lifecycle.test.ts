@@ -191,7 +191,7 @@ describe('a rejected token is replaced once, not once per caller', () => {
 });
 
 describe('failures are clear, and never hammer the login', () => {
-	it('a wrong password costs one login call for 100 callers and for the next 10 s', async () => {
+	it('a wrong password costs one login call for 100 callers and for the next 30 s', async () => {
 		const provider = fakeProvider({
 			'POST https://acme.econnectcloud.com/identities/api/v1/authenticate': () => ({
 				statusCode: 400,
@@ -205,10 +205,72 @@ describe('failures are clear, and never hammer the login', () => {
 		await expect(obtainToken(eConnectProfile, eConnect, provider.http)).rejects.toThrow(ProviderError);
 		expect(provider.calls).toHaveLength(1);
 		const error = (results[0] as PromiseRejectedResult).reason as ProviderError;
-		expect(error.message).toBe(
-			'eConnect refused the login (400 Username or password is incorrect): the Username or Password is incorrect (eConnect answers 400 for this)',
+		expect(error.message).toMatch(
+			/^eConnect refused the login \(400 Username or password is incorrect\): the Username or Password is incorrect \(eConnect answers 400 for this\)\. To keep the account from being locked, no new login is tried before \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in 30 s\) unless the credential is changed$/,
 		);
 		expect(error.message).not.toContain(eConnect.password);
+	});
+
+	it('steady traffic with a refused password makes at most 5 login attempts an hour, and a changed credential tries at once', async () => {
+		const provider = fakeProvider({
+			'POST https://acme.econnectcloud.com/identities/api/v1/authenticate': () => ({ statusCode: 401, body: { message: 'Locked soon' } }),
+		});
+		let now = Date.parse('2026-12-03T10:00:00Z');
+		const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
+		try {
+			// One attempt a second for two hours, as a busy workflow would.
+			const attemptsAt: number[] = [];
+			for (let second = 0; second < 7200; second += 1) {
+				const before = provider.calls.length;
+				await obtainToken(eConnectProfile, eConnect, provider.http).catch(() => undefined);
+				if (provider.calls.length > before) attemptsAt.push(second);
+				now += 1000;
+			}
+			const inFirstHour = attemptsAt.filter((second) => second < 3600).length;
+			const inSecondHour = attemptsAt.length - inFirstHour;
+			expect(inFirstHour).toBeLessThanOrEqual(5);
+			expect(inSecondHour).toBeLessThanOrEqual(1);
+			expect(attemptsAt.slice(0, 4)).toEqual([0, 30, 150, 750]);
+			// The user fixes the password: a new identity, tried at once.
+			const before = provider.calls.length;
+			await obtainToken(eConnectProfile, { ...eConnect, password: 'fixed-pass' }, provider.http).catch(() => undefined);
+			expect(provider.calls.length).toBe(before + 1);
+		} finally {
+			clock.mockRestore();
+		}
+	});
+
+	it('never follows a redirect on a login, and names both hosts', async () => {
+		const provider = fakeProvider({
+			'POST https://acme.econnectcloud.com/identities/api/v1/authenticate': () => ({
+				statusCode: 307,
+				headers: { location: 'https://evil.example.net/collect' },
+			}),
+		});
+		await expect(obtainToken(eConnectProfile, eConnect, provider.http)).rejects.toThrow(
+			'eConnect answered the login at acme.econnectcloud.com with a redirect to evil.example.net: it was not followed',
+		);
+		expect(provider.calls[0].disableFollowRedirect).toBe(true);
+	});
+
+	it("honours n8n's Allowed HTTP Request Domains of the credential before any login call", async () => {
+		const provider = fakeProvider({});
+		const restricted = { ...eConnect, allowedHttpRequestDomains: 'domains', allowedDomains: 'other.example.com' };
+		await expect(obtainToken(eConnectProfile, restricted, provider.http)).rejects.toThrow(
+			'The eConnect login to acme.econnectcloud.com was not sent: the credential\'s "Allowed HTTP Request Domains" setting does not list acme.econnectcloud.com',
+		);
+		expect(provider.calls).toHaveLength(0);
+	});
+
+	it('reads an EdgeIQ expiry without an offset as UTC', async () => {
+		const provider = fakeProvider({
+			'POST https://edge.example.com/api/v1/platform/user/authenticate': () => ({
+				statusCode: 200,
+				body: { session_token: 'sess-utc', session_expires_at: '2099-06-01T12:00:00' },
+			}),
+		});
+		const state = await obtainToken(edgeIqProfile, edgeIq, provider.http);
+		expect(new Date(state.expiresAt as number).toISOString()).toBe('2099-06-01T12:00:00.000Z');
 	});
 
 	it('names a login answer without a token, with malformed JSON, or empty', async () => {

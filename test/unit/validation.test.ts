@@ -9,6 +9,8 @@ describe('Custom API Call paths stay under the base URL', () => {
 		['me', 'https://api.edgeiq.io/api/v1/platform/me'],
 		['/devices?limit=5', 'https://api.edgeiq.io/api/v1/platform/devices?limit=5'],
 		['https://api.edgeiq.io/api/v1/platform/users', 'https://api.edgeiq.io/api/v1/platform/users'],
+		['users:search', 'https://api.edgeiq.io/api/v1/platform/users:search'],
+		['/v1/items:batchGet', 'https://api.edgeiq.io/api/v1/platform/v1/items:batchGet'],
 	])('%s → %s', (path, expected) => {
 		expect(resolveApiPath(base, path).toString()).toBe(expected);
 	});
@@ -16,7 +18,7 @@ describe('Custom API Call paths stay under the base URL', () => {
 	it.each([
 		['', 'Path is empty'],
 		['https://evil.example.com/steal', 'Path points outside the credential\'s base URL'],
-		['//evil.example.com/x', 'Path points outside'],
+		['//evil.example.com/x', 'Path starts with "//"'],
 		['https://api.edgeiq.io/other/path', 'Path points outside'],
 		['http://api.edgeiq.io/api/v1/platform/me', 'Path points outside'],
 		['../../admin', 'must not contain "." or ".." segments'],
@@ -26,6 +28,13 @@ describe('Custom API Call paths stay under the base URL', () => {
 	])('refuses %j', (path, message) => {
 		expect(() => resolveApiPath(base, path)).toThrow(message);
 	});
+});
+
+it.each([
+	['//evil.example.com/x', 'Path starts with "//"'],
+	['https://api.example.com//evil.example.com/x', 'must not start with "//"'],
+])('with a base URL that has no path, refuses %j', (path, message) => {
+	expect(() => resolveApiPath(new URL('https://api.example.com'), path)).toThrow(message);
 });
 
 describe('base URLs', () => {

@@ -6,29 +6,36 @@ import type {
 } from 'n8n-workflow';
 
 import { checkCredentials } from '../validation';
+import { checkTokenDestination, requestUrl } from './destinations';
 import { claimStoring, identityOf, obtainToken, recentFailure, tokenForRequest } from './lifecycle';
 import type { TokenProfile } from './profile';
 import { storedTokenState, toStoredFields } from './tokenState';
 
 /**
- * Set by operations that need no request of their own (Token → Get) but must still have n8n
- * store the current token: authenticate stops the request once the stored copy is current.
+ * What one request did with the credential, written by authenticate where the token is applied.
+ * Our nodes create it and attach it to the request options (under REQUEST_RECORD), so their answer
+ * handler reads which token was really sent. For any request, n8n passes one credentials object to
+ * both hooks of that request, so preAuthentication finds the record by that object.
  */
-export const PERSIST_ONLY_HEADER = 'X-Token-Auth-Persist-Only';
+export interface RequestRecord {
+	/** Sent by this package's nodes. n8n's declarative path (ours) retries whatever preAuthentication
+	 * returns; the HTTP Request node's path retries only when it returns a token, which n8n writes. */
+	ownNode: boolean;
+	/** The token authenticate put on the request, last attempt. */
+	appliedToken?: string;
+	/** authenticate stopped the request for a reason no new token fixes (destination, credential). */
+	refused?: boolean;
+	/** Token → Get: nothing to send; the request only has n8n store the current token. */
+	persistOnly?: boolean;
+}
+
+/** Where our nodes attach their RequestRecord on the options (a symbol: never serialised or logged). */
+export const REQUEST_RECORD = Symbol('n8n-nodes-token-auth.request');
 export const PERSISTED_MESSAGE = 'Token stored; no request needed';
 
-/** Set by this package's nodes on the requests they send through the credential. */
-export const OWN_NODE_HEADER = 'X-Token-Auth-Node';
+const records = new WeakMap<object, RequestRecord>();
 
-// n8n passes the same credentials object to both hooks for one request, so per object:
-// the token it last sent (when n8n asks for a new token after a failure, that one failed),
-const appliedTokens = new WeakMap<object, string>();
-// whether authenticate already ran for it (then a preAuthentication call is n8n's retry),
-const authenticated = new WeakSet<object>();
-// and whether the request came from our nodes. n8n's declarative path (our nodes) retries
-// whatever preAuthentication returns; the HTTP Request node's path retries only if it returns
-// a token, which n8n then writes.
-const fromOwnNode = new WeakSet<object>();
+type WithRecord = IHttpRequestOptions & { [REQUEST_RECORD]?: RequestRecord };
 
 /**
  * The credential's `preAuthentication`. n8n calls it when the stored token is empty, after a
@@ -41,14 +48,16 @@ export function preAuthenticationFor(profile: TokenProfile) {
 		credentials: ICredentialDataDecryptedObject,
 	): Promise<IDataObject> {
 		if (profile.staticToken?.isSelected(credentials)) return {};
-		const identity = identityOf(profile, credentials);
-		const replacing = appliedTokens.get(credentials) ?? storedTokenState(credentials, identity)?.token;
+		const record = records.get(credentials);
+		// The request was stopped for a reason a new token does not fix: no login for it.
+		if (record?.refused) return {};
+		const replacing = record?.appliedToken ?? storedTokenState(credentials, identityOf(profile, credentials))?.token;
 		try {
 			checkCredentials(profile, credentials);
 			const http = async (options: IHttpRequestOptions) => await this.helpers.httpRequest(options);
 			const state = await obtainToken(profile, credentials, http, { replacing });
 			// An answer without the token makes n8n write nothing; authenticate applies it anyway.
-			const retryNeedsToken = authenticated.has(credentials) && !fromOwnNode.has(credentials);
+			const retryNeedsToken = record !== undefined && !record.ownNode;
 			return claimStoring(profile, credentials, state) || retryNeedsToken ? toStoredFields(state) : {};
 		} catch {
 			// Store nothing: authenticate then fails the request with the provider's message, which
@@ -60,23 +69,27 @@ export function preAuthenticationFor(profile: TokenProfile) {
 
 /**
  * The credential's `authenticate`, run before every request in our nodes and in the HTTP
- * Request node. It has no way to make a call, so when a login or renewal is due it fails the
- * request before sending it, with the 401 that makes n8n run preAuthentication and retry.
+ * Request node. It applies the token only to the provider's own origins, never lets n8n carry it
+ * across a redirect to another origin, and records what it applied. It has no way to make a call,
+ * so when a login or renewal is due it fails the request before sending it, with the 401 that
+ * makes n8n run preAuthentication and retry.
  */
 export function authenticateFor(profile: TokenProfile) {
 	return async function authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		const headers = { ...(requestOptions.headers ?? {}) } as Record<string, unknown>;
-		authenticated.add(credentials);
-		if (OWN_NODE_HEADER in headers) {
-			delete headers[OWN_NODE_HEADER];
-			fromOwnNode.add(credentials);
+		const options = requestOptions as WithRecord;
+		const record = options[REQUEST_RECORD] ?? records.get(credentials) ?? { ownNode: false };
+		records.set(credentials, record);
+		const refusal = reasonNotToSend(profile, credentials, options);
+		if (refusal) {
+			record.refused = true;
+			throw refusal;
 		}
 		// Always (re)set the header: n8n retries with the options it already authenticated once,
-		// which carry the token that was just rejected. (Our operations that send a token of their
-		// own, such as renewing a given JWT, do not go through the credential at all.)
+		// which carry the token that was just rejected.
+		const headers = { ...(options.headers ?? {}) } as Record<string, unknown>;
 		for (const name of Object.keys(headers)) {
 			if (name.toLowerCase() === profile.apply.header.toLowerCase()) delete headers[name];
 		}
@@ -87,27 +100,30 @@ export function authenticateFor(profile: TokenProfile) {
 			const current = tokenForRequest(profile, credentials);
 			// Also when n8n's stored copy is older than ours: the retry writes the newer one back,
 			// so the next execution (or a restarted n8n) starts with it.
-			if (!current.token) throw failureToReport(profile, credentials) ?? renewalDue(profile);
+			if (!current.token) throw recentFailure(profile, credentials) ?? renewalDue(profile);
 			if (!current.storedIsCurrent) throw renewalDue(profile);
 			token = current.token;
-			if (PERSIST_ONLY_HEADER in headers) throw Object.assign(new Error(PERSISTED_MESSAGE), { tokenPersisted: true });
+			if (record.persistOnly) throw Object.assign(new Error(PERSISTED_MESSAGE), { tokenPersisted: true });
 		}
-		appliedTokens.set(credentials, token);
+		record.appliedToken = token;
 		headers[profile.apply.header] = `${profile.apply.prefix(credentials)}${token}`;
-		return { ...requestOptions, headers: headers as IDataObject };
+		return { ...options, headers: headers as IDataObject, sendCredentialsOnCrossOriginRedirect: false };
 	};
 }
 
-function failureToReport(profile: TokenProfile, credentials: ICredentialDataDecryptedObject): Error | undefined {
+/** A credential that cannot be used, or a destination the token must not go to. */
+function reasonNotToSend(profile: TokenProfile, credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions): Error | undefined {
 	try {
 		checkCredentials(profile, credentials);
+		checkTokenDestination(profile, credentials, requestUrl(options as { url?: unknown; uri?: unknown; baseURL?: unknown }));
+		return undefined;
 	} catch (error) {
 		return error as Error;
 	}
-	return recentFailure(profile, credentials);
 }
 
 function renewalDue(profile: TokenProfile): Error {
+	// A plain Error: n8n would replace a ProviderError's message with its generic 401 text.
 	const error = new Error(
 		`The ${profile.provider} ${profile.tokenName} is due for renewal and could not be renewed automatically`,
 	);

@@ -1,11 +1,12 @@
 import { createHash } from 'crypto';
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { ProviderError, likelyCause, statusLabel } from '../errors';
+import { ProviderError, likelyCause, statusLabel, type Secrets } from '../errors';
 import { checkCredentials } from '../validation';
+import { checkOwnRequestAllowed } from './destinations';
 import { jwtExpiry } from './jwt';
 import type { AuthRequest, CredentialFields, ResponsePaths, TokenProfile } from './profile';
-import { storedTokenState, type TokenState } from './tokenState';
+import { storedTokenState, TOKEN_FIELD, toTime, type TokenState } from './tokenState';
 
 /** n8n's request helper as the core uses it: full response, statuses handled here. */
 export type HttpRequester = (options: IHttpRequestOptions) => Promise<unknown>;
@@ -21,20 +22,27 @@ interface AccountEntry {
 	state?: TokenState;
 	inFlight?: Promise<TokenState>;
 	rejected: Set<string>;
-	/** A failed login, remembered briefly so a wrong password or an outage costs one call, not one per item. */
+	/** A failed login, remembered so a wrong password or an outage costs one call, not one per item. */
 	failure?: { error: ProviderError; until: number };
+	/** Logins refused in a row: each waits longer before the next attempt (account lockout policies). */
+	refusals: number;
 	/** The token last given to n8n to store, and when. */
 	handedToN8n?: { token: string; at: number };
 }
 
 // Module state lives as long as the n8n process, and credential and node files share this module:
 // that is what lets 100 items, or 20 executions, wait on one login instead of making 100.
+// Bounded: the least recently used accounts are forgotten first (never one with a login in flight).
 const accounts = new Map<string, AccountEntry>();
+const MAX_ACCOUNTS = 500;
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
-// A refusal stays true until someone edits the credential; an outage may end any second.
-const REFUSAL_MEMORY_MS = 10_000;
+// A refusal stays true until someone edits the credential (which makes a new identity), so
+// repeating it only brings the account closer to a lockout: 30 s, 2 min, 10 min, then hourly
+// (at most 4 refused logins in the first hour, 1 an hour after). An outage may end any second.
+const REFUSAL_BACKOFF_MS = [30_000, 2 * 60_000, 10 * 60_000, 60 * 60_000];
 const OUTAGE_MEMORY_MS = 2_000;
+const BAD_ANSWER_MEMORY_MS = 10_000;
 const MAX_RENEWAL_MARGIN_MS = 5 * 60_000;
 // n8n writes a token once per preAuthentication; the items that read the credential before that
 // write landed still hold the old copy. For this long they are not asked to write it again.
@@ -48,10 +56,16 @@ export function identityOf(profile: TokenProfile, credentials: CredentialFields)
 
 function entryFor(identity: string): AccountEntry {
 	let entry = accounts.get(identity);
-	if (!entry) {
-		entry = { rejected: new Set() };
-		accounts.set(identity, entry);
+	if (entry) {
+		accounts.delete(identity);
+	} else {
+		entry = { rejected: new Set(), refusals: 0 };
+		for (const [key, old] of accounts) {
+			if (accounts.size < MAX_ACCOUNTS) break;
+			if (!old.inFlight) accounts.delete(key);
+		}
 	}
+	accounts.set(identity, entry);
 	return entry;
 }
 
@@ -130,13 +144,19 @@ export async function obtainToken(
 	}
 	if (entry.inFlight) return await entry.inFlight;
 	if (entry.failure && Date.now() < entry.failure.until) throw entry.failure.error;
-	const flight = renewOrLogin(profile, credentials, http, identity, current, entry);
-	// Bookkeeping on a side branch: callers still get the rejection from `flight` itself.
+	// Every caller waiting on this flight gets the same outcome, including when to try again.
+	const flight = renewOrLogin(profile, credentials, http, identity, current, entry).then(
+		(state) => {
+			entry.failure = undefined;
+			entry.refusals = 0;
+			return state;
+		},
+		(error: unknown) => {
+			throw rememberFailure(entry, error);
+		},
+	);
 	flight
-		.then(
-			() => (entry.failure = undefined),
-			(error: unknown) => rememberFailure(entry, error),
-		)
+		.catch(() => undefined)
 		.finally(() => {
 			if (entry.inFlight === flight) entry.inFlight = undefined;
 		});
@@ -146,10 +166,28 @@ export async function obtainToken(
 	return state;
 }
 
-function rememberFailure(entry: AccountEntry, error: unknown): void {
-	if (!(error instanceof ProviderError) || error.kind === 'input') return;
-	const refused = error.kind === 'login-refused' || error.kind === 'bad-response';
-	entry.failure = { error, until: Date.now() + (refused ? REFUSAL_MEMORY_MS : OUTAGE_MEMORY_MS) };
+/** Remembers a failed login or renewal; returns the error to report (saying when the next try is). */
+function rememberFailure(entry: AccountEntry, error: unknown): unknown {
+	if (!(error instanceof ProviderError) || error.kind === 'input') return error;
+	// An answer that is not a token (wrong Base URL, a proxy page, a redirect) stays wrong for a while;
+	// an outage, or a setting that stopped the call before sending, is remembered briefly, so that
+	// authenticate can report it on the request instead of n8n's generic message.
+	if (error.kind !== 'login-refused') {
+		entry.failure = { error, until: Date.now() + (error.kind === 'bad-response' ? BAD_ANSWER_MEMORY_MS : OUTAGE_MEMORY_MS) };
+		return error;
+	}
+	const wait = REFUSAL_BACKOFF_MS[Math.min(entry.refusals, REFUSAL_BACKOFF_MS.length - 1)];
+	entry.refusals += 1;
+	const until = Date.now() + wait;
+	const next = new Date(until).toISOString().replace(/\.\d+Z$/, 'Z');
+	const remembered = new ProviderError(
+		`${error.message}. To keep the account from being locked, no new login is tried before ${next} (in ${Math.round(wait / 1000)} s) unless the credential is changed`,
+		error.kind,
+		error.httpStatus,
+		error.description,
+	);
+	entry.failure = { error: remembered, until };
+	return remembered;
 }
 
 /** Records that the provider refused this token, so no caller sends it again. */
@@ -163,6 +201,17 @@ export function markRejected(profile: TokenProfile, credentials: CredentialField
 export function recentFailure(profile: TokenProfile, credentials: CredentialFields): ProviderError | undefined {
 	const failure = accounts.get(identityOf(profile, credentials))?.failure;
 	return failure && Date.now() < failure.until ? failure.error : undefined;
+}
+
+/**
+ * Everything a message about this account must not contain: the credential's secret fields and
+ * every token this process knows for it.
+ */
+export function knownSecrets(profile: TokenProfile, credentials: CredentialFields, ...tokens: Array<string | undefined>): Secrets {
+	const fields = [...Object.keys(profile.requiredFields), profile.staticToken?.field, TOKEN_FIELD, 'sessionRefreshToken'];
+	const values = fields.map((field) => (field && typeof credentials[field] === 'string' ? (credentials[field] as string) : undefined));
+	const state = accounts.get(identityOf(profile, credentials))?.state;
+	return [...values, state?.token, state?.refreshToken, ...tokens];
 }
 
 /** Forgets every account: for tests that simulate a fresh n8n process. */
@@ -234,13 +283,6 @@ function lifetime(from: number, seconds?: number): number | undefined {
 	return seconds === undefined ? undefined : from + seconds * 1000;
 }
 
-function toTime(value: string | undefined): number | undefined {
-	if (!value) return undefined;
-	const numeric = Number(value);
-	if (Number.isFinite(numeric)) return numeric < 1e12 ? numeric * 1000 : numeric;
-	const time = Date.parse(value);
-	return Number.isFinite(time) ? time : undefined;
-}
 
 /** The first non-empty string at one of the paths ("a.b" walks objects). */
 export function pick(body: unknown, paths: ResponsePaths): string | undefined {
@@ -268,6 +310,7 @@ async function call(
 	request: AuthRequest,
 	purpose: 'login' | 'renewal',
 ): Promise<FullResponse> {
+	checkOwnRequestAllowed(profile, credentials, request.url, purpose);
 	let response: FullResponse;
 	try {
 		response = (await http({
@@ -278,13 +321,17 @@ async function call(
 			json: true,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			// A login carries the password, a renewal the token: never re-sent to wherever a redirect points.
+			disableFollowRedirect: true,
 			timeout: timeoutMs(credentials),
 		})) as FullResponse;
 	} catch (error) {
 		throw networkError(profile, error, purpose, request.url, timeoutMs(credentials));
 	}
 	const status = response.statusCode;
+	if (isRedirect(status)) throw redirectRefused(profile, request.url, response.headers, purpose);
 	const body = parseBody(response.body);
+	const secrets = knownSecrets(profile, credentials, request.headers?.Authorization);
 	if (status >= 200 && status < 300) {
 		if (body === undefined || typeof body !== 'object') {
 			throw new ProviderError(
@@ -296,12 +343,38 @@ async function call(
 		}
 		return { ...response, body };
 	}
-	if (status === 429 || status >= 500) throw serviceError(profile, status, body, response.headers, purpose);
+	if (status === 429 || status >= 500) throw serviceError(profile, status, body, response.headers, purpose, secrets);
 	const cause = profile.login.refusedBecause[status] ?? likelyCause(status);
 	throw new ProviderError(
-		`${profile.provider} refused the ${purpose} (${statusLabel(status, body)}): ${cause}`,
+		`${profile.provider} refused the ${purpose} (${statusLabel(status, body, secrets)}): ${cause}`,
 		'login-refused',
 		status,
+	);
+}
+
+export function isRedirect(status: number): boolean {
+	return status >= 300 && status < 400 && status !== 304;
+}
+
+/** A redirect answered to a request that must not follow it: names where it came from and where it pointed. */
+export function redirectRefused(
+	profile: TokenProfile,
+	url: string,
+	headers: Record<string, unknown> | undefined,
+	what: string,
+): ProviderError {
+	const from = new URL(url);
+	let to = 'no address';
+	try {
+		to = new URL(String(headers?.location ?? headers?.Location ?? ''), from).host;
+	} catch {
+		// Location missing or not a URL: "no address" says enough.
+	}
+	return new ProviderError(
+		`${profile.provider} answered the ${what} at ${from.host} with a redirect to ${to}: it was not followed, so no password or token left ${from.host}`,
+		'bad-response',
+		undefined,
+		'A redirect here usually means the URL in the credential is outdated (http instead of https, an old host) or a proxy is in the way: put the final address into the credential.',
 	);
 }
 
@@ -325,6 +398,7 @@ export function serviceError(
 	body: unknown,
 	headers: Record<string, unknown> | undefined,
 	what: string,
+	secrets: Secrets,
 ): ProviderError {
 	if (status === 429) {
 		const retryAfter = headers?.['retry-after'];
@@ -336,7 +410,7 @@ export function serviceError(
 		);
 	}
 	return new ProviderError(
-		`${profile.provider} failed to answer the ${what} (${statusLabel(status, body)}): a problem on the provider side, try again later`,
+		`${profile.provider} failed to answer the ${what} (${statusLabel(status, body, secrets)}): a problem on the provider side, try again later`,
 		'provider-failure',
 		status,
 	);

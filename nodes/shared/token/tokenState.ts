@@ -19,6 +19,7 @@ export interface TokenState {
  * so a restarted n8n starts with the token it had.
  */
 export const TOKEN_FIELD = 'sessionToken';
+export const N8N_EXPIRES_AT_FIELD = 'n8n_expires_at';
 
 export const tokenStateProperties: INodeProperties[] = [
 	{
@@ -39,6 +40,9 @@ export const tokenStateProperties: INodeProperties[] = [
 	},
 	{ displayName: 'Session Refresh Expires At', name: 'sessionRefreshExpiresAt', type: 'hidden', default: '' },
 	{ displayName: 'Session Identity', name: 'sessionIdentity', type: 'hidden', default: '' },
+	// The field n8n's own expiry handling reads (n8n-io/n8n#38927: no preAuthentication retry on a
+	// non-401 while the stored token is fresh). Written now so that it works the day n8n reads it.
+	{ displayName: 'Token Expires At', name: N8N_EXPIRES_AT_FIELD, type: 'hidden', default: '' },
 ];
 
 export function storedTokenState(credentials: CredentialFields, identity: string): TokenState | undefined {
@@ -65,12 +69,22 @@ export function toStoredFields(state: TokenState): Record<string, string> {
 		sessionRefreshToken: state.refreshToken ?? '',
 		sessionRefreshExpiresAt: toIso(state.refreshExpiresAt),
 		sessionIdentity: state.identity,
+		[N8N_EXPIRES_AT_FIELD]: toIso(state.expiresAt),
 	};
 }
 
-function toTime(value: unknown): number | undefined {
-	if (typeof value !== 'string' || value === '') return undefined;
-	const time = Date.parse(value);
+/**
+ * An expiry as a provider or the credential states it: epoch seconds or milliseconds, or an ISO
+ * date. A date-time without an offset is UTC (APIs mean UTC; the server's own zone is irrelevant).
+ */
+export function toTime(value: unknown): number | undefined {
+	if (typeof value === 'number') return toTime(String(value));
+	if (typeof value !== 'string' || value.trim() === '') return undefined;
+	const text = value.trim();
+	const numeric = Number(text);
+	if (Number.isFinite(numeric)) return numeric < 1e12 ? numeric * 1000 : numeric;
+	const withoutOffset = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text);
+	const time = Date.parse(withoutOffset ? `${text.replace(' ', 'T')}Z` : text);
 	return Number.isFinite(time) ? time : undefined;
 }
 

@@ -60,8 +60,12 @@ function httpRequestNode({ credType, cred, url, name = 'HTTP' }) {
 	};
 }
 
+// Workflows whose purpose is to return a token: their stored executions may hold one.
+const tokenWorkflows = new Set();
+
 /** `n8n execute`, with the run JSON recorded as an artifact. */
 async function run(home, workflowId, artifactName, { tokenOutput = false } = {}) {
+	if (tokenOutput) tokenWorkflows.add(workflowId);
 	const r = await n8n.execute(home, workflowId);
 	recordArtifact(SUITE, artifactName, r.json ?? { stdout: r.stdout.slice(-20000), stderr: r.stderr.slice(-20000) }, { tokenOutput });
 	return r;
@@ -69,6 +73,7 @@ async function run(home, workflowId, artifactName, { tokenOutput = false } = {})
 
 /** `n8n execute-batch`, every run recorded; tokenRuns: ids whose purpose is to return a token. */
 async function runBatch(home, ids, artifactPrefix, { tokenRuns = [] } = {}) {
+	for (const id of tokenRuns) tokenWorkflows.add(id);
 	const r = await n8n.executeBatch(home, ids);
 	for (const id of ids) {
 		recordArtifact(SUITE, `${artifactPrefix}-${id}`, r.runs[id] ?? { missing: true, results: r.results }, { tokenOutput: tokenRuns.includes(id) });
@@ -107,9 +112,56 @@ async function testCredential(url, cookie, credential) {
 	return { status: res.status, body, result: body.data };
 }
 
+// Read with the runtime's own Node and sqlite3 (built for it): every execution n8n stored.
+const DUMP_EXECUTIONS = `
+const sqlite3 = require(require.resolve('sqlite3', { paths: [process.argv[1]] }));
+const db = new sqlite3.Database(process.argv[2], sqlite3.OPEN_READONLY);
+db.all('SELECT e.id, e.workflowId, e.status, d.data FROM execution_entity e JOIN execution_data d ON d.executionId = e.id', (error, rows) => {
+	if (error) { console.error(error.message); process.exit(1); }
+	process.stdout.write(JSON.stringify(rows));
+});`;
+
+/**
+ * Records the executions n8n stored in its database (what a user sees in the Executions list,
+ * kept after the run) as artifacts, so the secrets scan reads them too. Executions of a token
+ * workflow (run with tokenOutput) are marked as token output. Call before removing the home.
+ */
+async function keepStoredExecutions(home, suite) {
+	const database = path.join(home.dir, '.n8n', 'database.sqlite');
+	if (!fs.existsSync(database)) return 0;
+	const rt = await n8n.ensureN8n();
+	const n8nDir = path.resolve(path.dirname(rt.n8nBin), '..');
+	const r = await n8n.runProcess(rt.nodeBin, ['-e', DUMP_EXECUTIONS, n8nDir, database], { timeoutMs: 60_000 });
+	if (r.code !== 0) throw new Error(`could not read the stored executions: ${r.stderr.slice(-500)}`);
+	const rows = JSON.parse(r.stdout);
+	for (const row of rows) {
+		recordArtifact(`${suite}-stored-executions`, `${path.basename(home.dir)}-${row.id}`, row, { tokenOutput: tokenWorkflows.has(row.workflowId) });
+	}
+	return rows.length;
+}
+
 /** Env for every n8n child of a test: jest's NODE_ENV=test makes n8n's logger silent. */
 const N8N_ENV = { NODE_ENV: 'production' };
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-module.exports = { N8N_ENV, PKG, SUITE, ROOT, tarballPath, registerHome, credId, items, ourNode, httpRequestNode, run, runBatch, counters, describeRun, testCredential, sleep, recordArtifact };
+module.exports = {
+	N8N_ENV,
+	PKG,
+	SUITE,
+	ROOT,
+	tarballPath,
+	registerHome,
+	credId,
+	items,
+	ourNode,
+	httpRequestNode,
+	run,
+	runBatch,
+	counters,
+	describeRun,
+	testCredential,
+	keepStoredExecutions,
+	sleep,
+	recordArtifact,
+};

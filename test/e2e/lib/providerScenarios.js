@@ -92,6 +92,7 @@ function defineProviderScenarios(cfg) {
 		fs.writeFileSync(path.join(tokenDir, 'issued-tokens.json'), JSON.stringify({ suite: `${kit.SUITE}/${cfg.key}`, tokens: [...seenTokens] }));
 		if (ctx.server) await ctx.server.stop();
 		await ctx.sandbox?.close();
+		if (ctx.home) await kit.keepStoredExecutions(ctx.home, `${kit.SUITE}-${cfg.key}`);
 		if (ctx.home) await n8n.removeN8nHome(ctx.home);
 		const out = path.join(kit.ROOT, 'test-output', 'e2e');
 		fs.mkdirSync(out, { recursive: true });

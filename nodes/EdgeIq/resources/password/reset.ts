@@ -43,7 +43,8 @@ export async function resetRequest(this: IExecuteSingleFunctions, options: IHttp
 		const password = String(this.getNodeParameter('newPassword') ?? '');
 		const confirmation = String(this.getNodeParameter('passwordConfirmation') ?? '');
 		if (!token) throw inputError('Reset Token is empty: copy it from the link in the reset email');
-		if (token.length > 1024 || !/^[A-Za-z0-9._~-]+$/.test(token)) {
+		// At least one letter or digit: "." or ".." would resolve to another path (the password with it).
+		if (token.length > 1024 || !/^[A-Za-z0-9._~-]+$/.test(token) || !/[A-Za-z0-9]/.test(token)) {
 			throw inputError('Reset Token has characters a reset token cannot have: copy only the token value from the link');
 		}
 		if (!password) throw inputError('New Password is empty');
