@@ -158,6 +158,8 @@ describe('EdgeIQ email and operation parameters', () => {
 		['mismatched passwords', { resetToken: 'abc123def456', newPassword: 'new-secret-1', passwordConfirmation: 'new-secret-2' }, /do not match/],
 		['empty reset token', { resetToken: '', newPassword: 'a', passwordConfirmation: 'a' }, /Reset Token is empty|Parameter "Reset Token" is required/],
 		['reset token with a path', { resetToken: '../../user/api_token_reset', newPassword: 'a', passwordConfirmation: 'a' }, /Reset Token has characters/],
+		['reset token ".."', { resetToken: '..', newPassword: 'a', passwordConfirmation: 'a' }, /Reset Token has characters/],
+		['reset token "."', { resetToken: '.', newPassword: 'a', passwordConfirmation: 'a' }, /Reset Token has characters/],
 		['empty new password', { resetToken: 'abc123def456', newPassword: '', passwordConfirmation: '' }, /New Password is empty|Parameter "New Password" is required/],
 	])('Password → Reset, %s', async (name, values, why) => {
 		const error = await refused(`edgeIq-reset-${name}`, 'edgeIq', { parameters: { resource: 'password', operation: 'reset', ...values }, field: why });

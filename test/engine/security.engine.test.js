@@ -301,3 +301,16 @@ describe('Elevate IQ customers: pages wrapped in an envelope', () => {
 		expect(result.error.message).toMatch(/instead of a list/);
 	});
 });
+
+test("the node's own Timeout of exactly 300 s is kept (n8n's default value, but set by the user)", async () => {
+	sandbox.elevateIq.reset({ state: true });
+	const engine = createEngine();
+	const id = engine.setCredential('elevateIqApi', { ...sandboxCredentialData(sandbox).elevateIq, timeoutSeconds: 1 });
+	const run = (requestOptions) =>
+		engine.run({ nodeType: 'elevateIq', parameters: { ...customCall('/echo'), requestOptions }, credentials: { elevateIqApi: id } });
+	expect((await run({})).error).toBeUndefined();
+	sandbox.elevateIq.fault({ target: 'api', kind: 'delay', delayMs: 1500 });
+	expect((await run({ timeout: 300_000 })).error).toBeUndefined();
+	sandbox.elevateIq.fault({ target: 'api', kind: 'delay', delayMs: 1500 });
+	expect((await run({})).error.message).toMatch(/did not answer the request within 1 s/);
+});
