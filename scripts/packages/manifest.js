@@ -13,7 +13,8 @@ function providerManifest(root, provider) {
 		homepage: root.homepage,
 		keywords: ['n8n-community-node-package', 'n8n', 'token', 'authentication', provider.keyword],
 		author: root.author,
-		repository: root.repository,
+		// where its committed package.json is (packages/<name>/, see syncManifests.js)
+		repository: { ...root.repository, directory: `packages/${provider.packageName}` },
 		engines: root.engines,
 		files: ['dist'],
 		n8n: {
