@@ -117,6 +117,20 @@ function filterSection(lines, provider, others) {
 	return kept.map((b, i) => (i === 0 ? '' : b.joinsList ? '\n' : '\n\n') + b.text).join('');
 }
 
+/** The "Which package" table: { [title]: { packageName, nodeType, credType } }. */
+function packageTable(lines) {
+	const table = blocks(lines).find((b) => b.kind === 'table');
+	const rows = {};
+	for (const row of table ? table.lines.slice(2) : []) {
+		const [title, packageName, nodeType, credType] = row
+			.split('|')
+			.slice(1, 5)
+			.map((c) => c.trim().replace(/`/g, ''));
+		rows[title] = { packageName, nodeType, credType };
+	}
+	return rows;
+}
+
 const slug = (heading) =>
 	heading
 		.toLowerCase()
@@ -146,6 +160,20 @@ function providerReadme(markdown, root, provider, all) {
 	if (missing.length) throw new Error(`README.md has no section(s) ${missing.join(', ')}: the single-provider READMEs are cut from them`);
 	const sideBySide = blocks(sections.get(WHICH_PACKAGE)).find((b) => /^\*\*Never side by side/.test(b.lines[0]));
 	if (!sideBySide) throw new Error(`README.md's "${WHICH_PACKAGE}" section lost its "**Never side by side**" paragraph`);
+	const names = packageTable(sections.get(WHICH_PACKAGE));
+	let warning = sideBySide.lines.join('\n');
+	// its example names this provider's types (README.md shows one provider's)
+	for (const other of others.map((o) => names[o.title]).filter(Boolean)) {
+		const own = names[provider.title];
+		const otherNode = other.nodeType.split('.').pop();
+		warning = warning
+			.split(other.nodeType)
+			.join(own.nodeType)
+			.split(`${root.name}.${otherNode}`)
+			.join(`${root.name}.${own.nodeType.split('.').pop()}`)
+			.split(other.credType)
+			.join(own.credType);
+	}
 	const repoWeb = root.homepage.replace(/#.*$/, '');
 	const name = provider.packageName;
 	const parts = [
@@ -153,7 +181,7 @@ function providerReadme(markdown, root, provider, all) {
 		`n8n community node and credential for **${provider.title}**. The credential logs in by itself, knows when its token expires, renews it before it does, and shares one login between every item and every execution that needs it. This is the single-provider build of [${root.name}](${repoWeb}), which bundles five token-based APIs; both are built from the same source.`,
 		'## Installation',
 		`**In n8n (self-hosted):** *Settings → Community Nodes → Install*, enter \`${name}\`, confirm.\n\n**On n8n Cloud:** once n8n has verified \`${name}\`, search for *${provider.title}* in the nodes panel and install it from there.\n\n**With npm** (e.g. in a Docker image), in n8n's user folder:\n\n\`\`\`bash\nmkdir -p ~/.n8n/nodes && cd ~/.n8n/nodes\nnpm install ${name}\n# restart n8n\n\`\`\``,
-		sideBySide.lines.join('\n'),
+		warning,
 	];
 	for (const title of SECTIONS) {
 		const body = filterSection(sections.get(title), provider, others);
@@ -162,4 +190,4 @@ function providerReadme(markdown, root, provider, all) {
 	return `${fixLinks(parts.join('\n\n'), repoWeb)}\n`;
 }
 
-module.exports = { providerReadme, splitSections, SECTIONS, WHICH_PACKAGE, mentions };
+module.exports = { providerReadme, splitSections, packageTable, SECTIONS, WHICH_PACKAGE, mentions };
