@@ -136,6 +136,10 @@ describe.each(PACKAGES)('$name', ({ name, provider: key }) => {
 			const foreign = files.filter((f) => others.some((o) => [o.credential, path.dirname(o.node)].some((x) => f === x || f.startsWith(`${x}/`))));
 			expect(foreign).toEqual([]);
 			expect(files.some((f) => f.startsWith('dist/nodes/shared/token/'))).toBe(true);
+			// the same build: every file is byte for byte the all-in-one package's
+			const allInOne = unpacked[kit.PKG].dir;
+			const differing = needed.filter((f) => !fs.existsSync(path.join(allInOne, f)) || !fs.readFileSync(path.join(allInOne, f)).equals(fs.readFileSync(path.join(dir, f))));
+			expect(differing).toEqual([]);
 			const readme = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
 			// generated from this checkout's README.md by the same code, not a stale copy
 			expect(readme).toBe(providerReadme(fs.readFileSync(path.join(kit.ROOT, 'README.md'), 'utf8'), require('../../package.json'), provider, PROVIDERS));
