@@ -1,11 +1,12 @@
 'use strict';
 /**
- * The five single-provider packages built beside the all-in-one n8n-nodes-token-auth. Only the
- * facts that cannot be derived: the package name, where the provider's node and credential are
- * in dist/, and its name as README.md spells it (its `### <title> (`credType`)` heading and the
- * first cell of its rows in the Operations and Errors tables; a README paragraph naming another
- * provider (its `stem`, case-sensitive, so `elyssaApi` is no mention of Elyssa) is left out of this provider's README). Everything else (shared code,
- * icons, README text, package.json fields) is derived from these and from the root package.
+ * The five single-provider packages built beside the all-in-one n8n-nodes-token-auth: only what
+ * cannot be derived. `packageName`; where its credential and node are in dist/; `title`, its name
+ * as README.md spells it (the `### <title> (`credType`)` heading, the first cell of its rows in
+ * the Operations and Errors tables); `stem`, how README.md names it in running text (case-
+ * sensitive, so `elyssaApi` is no mention of Elyssa: a paragraph naming another provider's stem is
+ * left out of this provider's README); `keyword` for npm. Shared code, icons, README text and
+ * package.json fields are derived from these and from the root package.
  */
 const PROVIDERS = [
 	{ key: 'elevateIq', stem: 'Elevate', packageName: 'n8n-nodes-elevate-iq', title: 'Elevate IQ', credential: 'dist/credentials/ElevateIqApi.credentials.js', node: 'dist/nodes/ElevateIq/ElevateIq.node.js', keyword: 'elevate-iq' },
