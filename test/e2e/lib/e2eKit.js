@@ -21,6 +21,11 @@ function tarballPath() {
 	return info.tarball;
 }
 
+/** The six tarballs globalSetup packed: [{ name, provider (null for the all-in-one), tarball, bytes }]. */
+function packedPackages() {
+	return JSON.parse(fs.readFileSync(path.join(ROOT, 'test-output', 'e2e', 'tarball.json'), 'utf8')).packages;
+}
+
 /** Registers a home so globalTeardown removes it if the test file could not. */
 function registerHome(home, tag) {
 	const dir = path.join(ROOT, 'test-output', 'e2e', 'homes');
@@ -151,6 +156,7 @@ module.exports = {
 	SUITE,
 	ROOT,
 	tarballPath,
+	packedPackages,
 	registerHome,
 	credId,
 	items,

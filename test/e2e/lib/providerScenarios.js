@@ -10,6 +10,8 @@ const n8n = require('./n8n');
 const kit = require('./e2eKit');
 const { startSandbox } = require('../../sandbox');
 const { exampleCredentials, EXAMPLE_CREDENTIALS } = require('../../../examples/sandboxCredentials');
+// required lazily: it requires this module back for the helpers below
+const defineSingleProviderScenarios = (ctx) => require('./singleProviderScenarios').defineSingleProviderScenarios(ctx);
 
 const ITEMS = 20;
 const EXPIRY_SECONDS = 2;
@@ -75,6 +77,7 @@ function defineProviderScenarios(cfg) {
 	// Every token this file saw, for the secrets scan (test/secrets): the sandbox lists its live
 	// tokens, n8n's stored credentials add refresh tokens and tokens issued before a reset.
 	const seenTokens = new Set();
+	ctx.seenTokens = seenTokens;
 	afterEach(() => {
 		for (const token of ctx.handle?.tokensIssued() ?? []) seenTokens.add(token);
 	});
@@ -224,43 +227,59 @@ function defineProviderScenarios(cfg) {
 	});
 
 	test(`the example workflow examples/${cfg.exampleFile} (imported as is) runs green`, async () => {
-		const r = await kit.run(ctx.home, ctx.exampleWorkflow.id, `${cfg.key}-example`, { tokenOutput: cfg.exampleIsTokenOutput === true });
-		observed.example = kit.counters(ctx.handle);
-		expect(kit.describeRun(r)).toBe('status success, code 0');
-		const node = ctx.exampleWorkflow.nodes.find((n) => n.type.startsWith(`${kit.PKG}.`));
-		expect(node.credentials[cfg.credType].id).toBe(EXAMPLE_CREDENTIALS[cfg.key].id);
-		const out = n8n.outputOf(r.json, node.name);
-		expect(out.length).toBeGreaterThan(0);
-		cfg.exampleCheck(out, ctx);
-		expect(ctx.handle.stats().rejected).toBe(0);
+		observed.example = await expectExampleRuns(ctx, ctx.home, ctx.exampleWorkflow, `${cfg.key}-example`);
 	});
 
 	test("n8n's credential test (POST /rest/credentials/test on a running n8n): good → OK; wrong secret → an error naming the provider", async () => {
-		ctx.server = await n8n.startN8n(ctx.home);
-		try {
-			const { cookie } = await n8n.setupOwner(ctx.server.url);
-			const good = await kit.testCredential(ctx.server.url, cookie, { id: ctx.creds.extra.id, name: ctx.creds.extra.name, type: cfg.credType, data: { ...ctx.baseData } });
-			const goodStats = kit.counters(ctx.handle);
-			ctx.handle.reset();
-			const bad = await kit.testCredential(ctx.server.url, cookie, { id: ctx.creds.extra.id, name: ctx.creds.extra.name, type: cfg.credType, data: cfg.wrongData({ ...ctx.baseData }) });
-			const badStats = kit.counters(ctx.handle);
-			observed.credentialTest = { good: { http: good.status, ...good.result, stats: goodStats }, wrong: { http: bad.status, ...bad.result, stats: badStats } };
-			kit.recordArtifact(kit.SUITE, `${cfg.key}-credential-test`, { good: good.body, wrong: bad.body });
-			expect({ http: good.status, status: good.result?.status, message: good.result?.message }).toMatchObject({ http: 200, status: 'OK' });
-			expect(good.result?.status).toBe('OK');
-			expect(bad.status).toBe(200);
-			expect(bad.result?.status).toBe('Error');
-			expect(bad.result.message).toMatch(cfg.providerName);
-			expect(badStats.loginFailures).toBeGreaterThanOrEqual(1);
-		} finally {
-			await ctx.server.stop();
-			kit.recordArtifact(kit.SUITE, `${cfg.key}-n8n-start-logs`, ctx.server.logs());
-			ctx.server = undefined;
-		}
+		observed.credentialTest = await expectCredentialTest(ctx, ctx.home, `${cfg.key}-credential-test`);
 	});
 
 	if (cfg.extraTests) cfg.extraTests(ctx);
+	defineSingleProviderScenarios(ctx);
 	return ctx;
 }
 
-module.exports = { defineProviderScenarios, ITEMS, EXPIRY_SECONDS };
+/** Runs an example workflow in that home: green, its credential, its output as cfg.exampleCheck wants, 0 rejected. */
+async function expectExampleRuns(ctx, home, workflow, artifactName) {
+	const { cfg } = ctx;
+	const r = await kit.run(home, workflow.id, artifactName, { tokenOutput: cfg.exampleIsTokenOutput === true });
+	const counters = kit.counters(ctx.handle);
+	expect(kit.describeRun(r)).toBe('status success, code 0');
+	const node = workflow.nodes.find((n) => n.credentials?.[cfg.credType]);
+	expect(node.credentials[cfg.credType].id).toBe(EXAMPLE_CREDENTIALS[cfg.key].id);
+	const out = n8n.outputOf(r.json, node.name);
+	expect(out.length).toBeGreaterThan(0);
+	cfg.exampleCheck(out, ctx);
+	expect(ctx.handle.stats().rejected).toBe(0);
+	return counters;
+}
+
+/**
+ * n8n's credential test on a running n8n of that home (ctx.creds.extra must be imported there):
+ * good data → OK; wrong secret → an error naming the provider, after a refused login.
+ */
+async function expectCredentialTest(ctx, home, artifactName) {
+	const { cfg } = ctx;
+	ctx.server = await n8n.startN8n(home);
+	try {
+		const { cookie } = await n8n.setupOwner(ctx.server.url);
+		const good = await kit.testCredential(ctx.server.url, cookie, { id: ctx.creds.extra.id, name: ctx.creds.extra.name, type: cfg.credType, data: { ...ctx.baseData } });
+		const goodStats = kit.counters(ctx.handle);
+		ctx.handle.reset();
+		const bad = await kit.testCredential(ctx.server.url, cookie, { id: ctx.creds.extra.id, name: ctx.creds.extra.name, type: cfg.credType, data: cfg.wrongData({ ...ctx.baseData }) });
+		const badStats = kit.counters(ctx.handle);
+		kit.recordArtifact(kit.SUITE, artifactName, { good: good.body, wrong: bad.body });
+		expect({ http: good.status, status: good.result?.status, message: good.result?.message }).toMatchObject({ http: 200, status: 'OK' });
+		expect(good.result?.status).toBe('OK');
+		expect(bad.status).toBe(200);
+		expect(bad.result?.status).toBe('Error');
+		expect(bad.result.message).toMatch(cfg.providerName);
+		expect(badStats.loginFailures).toBeGreaterThanOrEqual(1);
+		return { good: { http: good.status, ...good.result, stats: goodStats }, wrong: { http: bad.status, ...bad.result, stats: badStats } };
+	} finally {
+		await ctx.server.stop();
+		kit.recordArtifact(kit.SUITE, `${artifactName}-n8n-start-logs`, ctx.server.logs());
+		ctx.server = undefined;
+	}
+}
+module.exports = { defineProviderScenarios, expectExampleRuns, expectCredentialTest, ITEMS, EXPIRY_SECONDS };

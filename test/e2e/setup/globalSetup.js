@@ -1,12 +1,14 @@
 'use strict';
 /**
  * Once per e2e run: a real n8n (installs it on a fresh machine: ~6 min), a fresh build of the
- * package, and its tarball (packed into test-output/e2e/ so concurrent rebuilds of dist/ cannot
- * change what the tests install). Tests read process.env.E2E_TARBALL (or tarball.json).
+ * package, and its six tarballs (all-in-one + five single-provider ones), packed into
+ * test-output/e2e/ so concurrent rebuilds of dist/ cannot change what the tests install. Tests read process.env.E2E_TARBALL (the all-in-one) or
+ * tarball.json (all six: lib/e2eKit.js packedPackages()).
  */
 const fs = require('node:fs');
 const path = require('node:path');
 const n8n = require('../lib/n8n');
+const { packAll } = require('../../../scripts/packages/packAll');
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const OUT = path.join(ROOT, 'test-output', 'e2e');
@@ -25,10 +27,14 @@ module.exports = async function globalSetup() {
 		const p = path.join(OUT, d);
 		if (/^pack-/.test(d) && Date.now() - fs.statSync(p).mtimeMs > 3 * 3600_000) fs.rmSync(p, { recursive: true, force: true });
 	}
-	const tarball = await n8n.packPackage(ROOT, { outDir: path.join(OUT, `pack-${runId}`) });
-	fs.writeFileSync(path.join(OUT, 'tarball.json'), JSON.stringify({ tarball, n8nVersion: rt.version, nodeVersion: rt.nodeVersion }, null, 2));
+	// the six tarballs `npm run pack:all` makes (all-in-one first), packed the same way
+	const tPack = Date.now();
+	const packages = await packAll({ repo: ROOT, outDir: path.join(OUT, `pack-${runId}`) });
+	const packMs = Date.now() - tPack;
+	const tarball = packages[0].tarball;
+	fs.writeFileSync(path.join(OUT, 'tarball.json'), JSON.stringify({ tarball, packages, packMs, n8nVersion: rt.version, nodeVersion: rt.nodeVersion }, null, 2));
 	process.env.E2E_TARBALL = tarball;
 	process.env.E2E_RUN_ID = runId; // globalTeardown removes only this run's homes
 	process.env.E2E_N8N_VERSION = rt.version;
-	console.log(`\n[e2e] n8n ${rt.version} on Node ${rt.nodeVersion}; tarball ${tarball} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+	console.log(`\n[e2e] n8n ${rt.version} on Node ${rt.nodeVersion}; ${packages.length} tarballs in ${path.dirname(tarball)} (packed in ${(packMs / 1000).toFixed(1)} s; setup ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 };

@@ -1,0 +1,1 @@
+../../../credentials/EdgeIqApi.credentials.ts

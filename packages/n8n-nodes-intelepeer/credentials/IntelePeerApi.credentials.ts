@@ -1,0 +1,1 @@
+../../../credentials/IntelePeerApi.credentials.ts
