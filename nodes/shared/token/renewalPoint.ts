@@ -1,0 +1,35 @@
+import { createHash, randomBytes } from 'crypto';
+
+/**
+ * When this n8n process renews a token whose expiry it knows.
+ *
+ * In queue mode every process (main and workers) reads the stored token fresh on each credential
+ * read, but n8n gives a community package no lock to share. If every process renewed at the same
+ * point, a cluster of N processes would renew N times per token lifetime. So each process picks
+ * its own point inside the renewal window, fixed per token: the process whose point comes first
+ * renews and n8n stores the new token; the others read that newer token before their own point
+ * comes and adopt it instead of renewing.
+ */
+
+// The window closes a quarter of the margin before the expiry: the last request sent with the
+// old token still arrives in time, and the window stays wide enough to keep processes apart.
+const WINDOW_CLOSES_AT_MARGIN_FRACTION = 0.25;
+
+// Different in every process, so two processes almost never pick the same point for one token.
+const processSalt = randomBytes(16).toString('hex');
+
+/** Where in the window ([0, 1)) this process renews this token; the same on every call. */
+export function jitterFraction(token: string, salt: string = processSalt): number {
+	const digest = createHash('sha256').update(salt).update('\u0000').update(token).digest();
+	return digest.readUInt32BE(0) / 0x1_0000_0000;
+}
+
+/**
+ * The moment (epoch ms) from which this process renews the token: between `margin` and a quarter
+ * of `margin` before `expiresAt`.
+ */
+export function renewalPoint(token: string, expiresAt: number, margin: number, salt: string = processSalt): number {
+	const opensAt = expiresAt - margin;
+	const closesAt = expiresAt - margin * WINDOW_CLOSES_AT_MARGIN_FRACTION;
+	return opensAt + jitterFraction(token, salt) * (closesAt - opensAt);
+}
