@@ -110,8 +110,8 @@ describe('expiry is known and acted on before it costs a request', () => {
 		expect(renewalMargin({ ...base, expiresAt: 10_000 })).toBe(1_000);
 		expect(renewalMargin({ ...base, expiresAt: 24 * 3600_000 })).toBe(5 * 60_000);
 		expect(isUsable({ ...base, expiresAt: 10_000 }, undefined, 8_999)).toBe(true);
-		// the window is [expiry - margin, expiry - margin / 4]: see renewalPoint.test.ts
-		expect(isUsable({ ...base, expiresAt: 10_000 }, undefined, 9_750)).toBe(false);
+		// the window is [expiry - margin, expiry - 0.4 margin): see renewalPoint.test.ts
+		expect(isUsable({ ...base, expiresAt: 10_000 }, undefined, 9_600)).toBe(false);
 	});
 
 	it('Elyssa: renews with the refresh token first, and logs in only when the refresh is refused', async () => {

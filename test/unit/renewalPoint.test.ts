@@ -9,12 +9,12 @@ const MARGIN = 3_000; // a tenth of the lifetime, as lifecycle.renewalMargin giv
 const tokens = Array.from({ length: 2000 }, (_, i) => `token-${i}`);
 
 describe('each n8n process renews at its own point of the renewal window', () => {
-	it('keeps one point per token and process, inside [expiry - margin, expiry - margin / 4)', () => {
+	it('keeps one point per token and process, inside [expiry - margin, expiry - 0.4 margin)', () => {
 		for (const token of tokens.slice(0, 200)) {
 			const point = renewalPoint(token, 100_000, MARGIN, 'process-a');
 			expect(point).toBe(renewalPoint(token, 100_000, MARGIN, 'process-a'));
 			expect(point).toBeGreaterThanOrEqual(100_000 - MARGIN);
-			expect(point).toBeLessThan(100_000 - MARGIN / 4);
+			expect(point).toBeLessThan(100_000 - MARGIN * 0.4);
 		}
 		// without a salt: this process's own, still stable
 		expect(renewalPoint('t', 100_000, MARGIN)).toBe(renewalPoint('t', 100_000, MARGIN));
@@ -44,9 +44,9 @@ describe('each n8n process renews at its own point of the renewal window', () =>
 			const points = salts.map((salt) => renewalPoint(token, LIFETIME, MARGIN, salt)).sort((a, b) => a - b);
 			renewals += points.filter((point) => point < points[0] + seenAfterMs).length;
 		}
-		// Two uniform points in a 2.25 s window are closer than 0.2 s in ~17 % of cases: 3 processes ~1.35
+		// Two uniform points in a 1.8 s window are closer than 0.2 s in ~21 % of cases: 3 processes ~1.35
 		// with points picked at random; far fewer than the 3 per token of renewing at one fixed point.
-		expect(renewals / tokens.length).toBeLessThan(1.4);
+		expect(renewals / tokens.length).toBeLessThan(1.5);
 		expect(renewals / tokens.length).toBeGreaterThan(1);
 	});
 });
