@@ -1,0 +1,40 @@
+'use strict';
+/**
+ * n8n's own execution list and retry, over the REST API the editor uses (n8n 2.41):
+ * GET /rest/executions?filter=… → { data: { results: [{ id, status, startedAt, … }] } } and
+ * POST /rest/executions/:id/retry { loadWorkflow } → { data: { id, status, retryOf, … } }, answered
+ * once the retry has finished (in queue mode it runs on a worker).
+ */
+const { setupOwner } = require('./n8n');
+
+async function ownerApi(url) {
+	const { cookie } = await setupOwner(url);
+	return { url, cookie };
+}
+
+async function call(api, method, path, body) {
+	const res = await fetch(`${api.url}${path}`, {
+		method,
+		headers: { 'content-type': 'application/json', cookie: api.cookie },
+		body: body === undefined ? undefined : JSON.stringify(body),
+		signal: AbortSignal.timeout(120_000),
+	});
+	const text = await res.text();
+	if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 500)}`);
+	return JSON.parse(text).data;
+}
+
+/** Executions started since `since` (epoch ms) with one of `statuses`. */
+async function executionsWithStatus(api, statuses, { since = 0 } = {}) {
+	const filter = encodeURIComponent(JSON.stringify({ status: statuses }));
+	const data = await call(api, 'GET', `/rest/executions?filter=${filter}&limit=250`);
+	return data.results.filter((e) => Date.parse(e.startedAt) >= since - 1000);
+}
+
+/** Retries an execution the way the editor's "Retry" does; resolves with { id, status } of the retry. */
+async function retryExecution(api, id) {
+	const retry = await call(api, 'POST', `/rest/executions/${id}/retry`, { loadWorkflow: false });
+	return { id: retry.id, status: retry.status, retryOf: retry.retryOf };
+}
+
+module.exports = { ownerApi, executionsWithStatus, retryExecution };
