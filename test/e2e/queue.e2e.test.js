@@ -5,8 +5,10 @@
  * run on a worker. Counts come from the provider sandbox. Scenarios, in order (one cluster):
  *   1 cold: 40 executions at once per provider → logins ≤ processes, all succeed
  *   2 steady, all five providers at once for 3 minutes with a 30 s token lifetime, and at the same
- *     time the same traffic against a second sandbox whose logins revoke the account's previous
- *     token (single session) → renewals + logins per lifetime, rejected requests, all succeed
+ *     time a stream against another sandbox whose logins revoke the account's previous token
+ *     (single session) → renewals + logins per lifetime, rejected requests, all succeed. Each has
+ *     its own sandbox: the package shares one token per account (base URL + user) in a process,
+ *     so credentials of one sandbox account would share scenario 1's long-lived token.
  *   3 faults: a worker SIGKILLed mid-run (its executions retried through n8n), Redis restarted
  *     → 0 logins, 0 renewals, re-runs and new executions succeed
  * Figures go to test-output/e2e/queue-figures.json and the log.
@@ -24,7 +26,10 @@ const PROCESSES = WORKERS + 1;
 const COLD_EXECUTIONS = 40;
 const LIFETIME_SECONDS = 30;
 const STEADY_MS = Number(process.env.QUEUE_STEADY_SECONDS || 180) * 1000;
-const INTERVAL_MS = 1000; // per provider and sandbox: 10 executions/s for the cluster
+// One execution per provider every 3 s (steady) and every 5 s (single session): 2.7 executions/s
+// for the cluster, what 2 shared cores keep up with while other test suites run beside it.
+const STEADY_INTERVAL_MS = 3000;
+const SINGLE_INTERVAL_MS = 5000;
 const OPAQUE = new Set(['intelePeer']); // its token states no expiry: the package knows only the documented 24 h
 
 const figures = { processes: PROCESSES, timings: {} };
@@ -33,12 +38,13 @@ const ctx = {};
 beforeAll(async () => {
 	const t0 = Date.now();
 	ctx.sandbox = await startSandbox();
-	ctx.single = await startSandbox({ config: Object.fromEntries(PROVIDERS.map((k) => [k, { singleSession: true }])) });
+	ctx.steady = await startSandbox({ tokenLifetimeSeconds: LIFETIME_SECONDS });
+	ctx.single = await startSandbox({ tokenLifetimeSeconds: LIFETIME_SECONDS, config: Object.fromEntries(PROVIDERS.map((k) => [k, { singleSession: true }])) });
 	ctx.cluster = await createCluster({ tarball: kit.tarballPath(), workers: WORKERS, env: kit.N8N_ENV });
 	for (const home of ctx.cluster.homes) kit.registerHome(home, `queue-${path.basename(home.dir)}`);
 	ctx.sets = {
 		cold: fixtures(ctx.sandbox, 'cold'),
-		steady: fixtures(ctx.sandbox, 'steady'),
+		steady: fixtures(ctx.steady, 'steady'),
 		single: fixtures(ctx.single, 'single'),
 	};
 	const all = Object.values(ctx.sets);
@@ -53,7 +59,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	const tokens = new Set();
-	for (const sb of [ctx.sandbox, ctx.single]) for (const key of PROVIDERS) for (const t of sb?.[key].tokensIssued() ?? []) tokens.add(t);
+	for (const sb of [ctx.sandbox, ctx.steady, ctx.single]) for (const key of PROVIDERS) for (const t of sb?.[key].tokensIssued() ?? []) tokens.add(t);
 	if (ctx.cluster) {
 		for (const c of await ctx.cluster.exportCredentials().catch(() => [])) {
 			for (const [field, value] of Object.entries(c.data ?? {})) if (/token/i.test(field) && typeof value === 'string' && value.length >= 16) tokens.add(value);
@@ -66,7 +72,7 @@ afterAll(async () => {
 	fs.writeFileSync(path.join(tokenDir, 'issued-tokens.json'), JSON.stringify({ suite: `${kit.SUITE}/queue`, tokens: [...tokens] }));
 	const t0 = Date.now();
 	await ctx.cluster?.stop();
-	await Promise.all([ctx.sandbox?.close(), ctx.single?.close()]);
+	await Promise.all([ctx.sandbox?.close(), ctx.steady?.close(), ctx.single?.close()]);
 	figures.timings.stopMs = Date.now() - t0;
 	fs.writeFileSync(path.join(kit.ROOT, 'test-output', 'e2e', 'queue-figures.json'), JSON.stringify(figures, null, 2));
 	console.log(`[queue] figures: ${JSON.stringify(figures)}`);
@@ -95,20 +101,25 @@ test(`cold cluster: ${COLD_EXECUTIONS} executions at once per provider log in at
 
 test('steady traffic on both workers across known expiries: about one renewal per token lifetime for the cluster, 0 rejected; single-session providers: bounded logins, all succeed', async () => {
 	const t0 = Date.now();
-	for (const sb of [ctx.sandbox, ctx.single]) for (const key of PROVIDERS) sb[key].configure({ tokenLifetimeSeconds: LIFETIME_SECONDS });
-	const paths = PROVIDERS.flatMap((key) => [hookPath('steady', key), hookPath('single', key)]);
+	const steadyPaths = PROVIDERS.map((key) => hookPath('steady', key));
+	const singlePaths = PROVIDERS.map((key) => hookPath('single', key));
 	// warm-up: every credential logs in (cold logins are scenario 1's subject, not this one's)
-	for (const p of paths) expect(summarize([await ctx.cluster.webhook(p)]).ok).toBe(1);
-	for (const sb of [ctx.sandbox, ctx.single]) sb.resetAll();
+	for (const p of [...steadyPaths, ...singlePaths]) expect(summarize([await ctx.cluster.webhook(p)]).ok).toBe(1);
+	for (const sb of [ctx.steady, ctx.single]) sb.resetAll();
 	const perWorkerBefore = ctx.cluster.executionsPerWorker();
 	const started = Date.now();
-	const results = await steadyStream(ctx.cluster, paths, { durationMs: STEADY_MS, intervalMs: INTERVAL_MS });
+	const streams = await Promise.all([
+		steadyStream(ctx.cluster, steadyPaths, { durationMs: STEADY_MS, intervalMs: STEADY_INTERVAL_MS }),
+		steadyStream(ctx.cluster, singlePaths, { durationMs: STEADY_MS, intervalMs: SINGLE_INTERVAL_MS }),
+	]);
+	const results = Object.assign({}, ...streams);
+	// until the last execution answered: every login or renewal the stream caused is in it
 	const measuredMs = Date.now() - started;
 	const perWorker = ctx.cluster.executionsPerWorker().map((n, i) => n - perWorkerBefore[i]);
-	figures.steady = { durationMs: measuredMs, lifetimeSeconds: LIFETIME_SECONDS, executionsPerWorker: perWorker, providers: {} };
-	figures.singleSession = { providers: {} };
+	figures.steady = { durationMs: measuredMs, lifetimeSeconds: LIFETIME_SECONDS, intervalMs: STEADY_INTERVAL_MS, executionsPerWorker: perWorker, providers: {} };
+	figures.singleSession = { intervalMs: SINGLE_INTERVAL_MS, providers: {} };
 	for (const key of PROVIDERS) {
-		figures.steady.providers[key] = { ...results[hookPath('steady', key)], ...perLifetime(ctx.sandbox[key].stats(), measuredMs, LIFETIME_SECONDS) };
+		figures.steady.providers[key] = { ...results[hookPath('steady', key)], ...perLifetime(ctx.steady[key].stats(), measuredMs, LIFETIME_SECONDS) };
 		figures.singleSession.providers[key] = { ...results[hookPath('single', key)], ...perLifetime(ctx.single[key].stats(), measuredMs, LIFETIME_SECONDS) };
 	}
 	const known = PROVIDERS.filter((k) => !OPAQUE.has(k));
@@ -136,7 +147,6 @@ test('steady traffic on both workers across known expiries: about one renewal pe
 		expect(single.logins).toBeLessThanOrEqual(WORKERS * Math.ceil(single.lifetimes));
 	}
 	expect(figures.steady.meanPerLifetimeKnownExpiry).toBeLessThanOrEqual(1.2);
-	for (const sb of [ctx.sandbox, ctx.single]) for (const key of PROVIDERS) sb[key].configure({ tokenLifetimeSeconds: 3600 });
 }, 15 * 60_000);
 
 test('a worker killed mid-run loses no token: 0 logins, the executions n8n re-runs succeed', async () => {
@@ -145,33 +155,38 @@ test('a worker killed mid-run loses no token: 0 logins, the executions n8n re-ru
 	// requests take 4 s at the provider, so the kill lands while executions are running
 	for (const key of PROVIDERS) ctx.sandbox[key].fault({ target: 'api', kind: 'delay', delayMs: 4000, times: 0 });
 	const before = ctx.cluster.executionsPerWorker();
-	const inFlight = PROVIDERS.flatMap((key) => Array.from({ length: 4 }, () => ctx.cluster.webhook(hookPath('cold', key))));
+	// the dead worker's executions never answer their webhook: n8n drops those requests
+	const inFlight = PROVIDERS.flatMap((key) => Array.from({ length: 4 }, () => ctx.cluster.webhook(hookPath('cold', key), {}, { timeoutMs: 60_000 })));
 	const deadline = Date.now() + 20_000;
 	while (ctx.cluster.executionsPerWorker()[1] - before[1] < 2 && Date.now() < deadline) await kit.sleep(100);
 	await ctx.cluster.killWorker(1);
+	const killedWorkerExecutions = ctx.cluster.executionsPerWorker()[1] - before[1];
 	for (const key of PROVIDERS) ctx.sandbox[key].clearFaults();
-	const first = summarize(await Promise.all(inFlight));
-	// n8n does not hand a dead worker's jobs to another worker (maxStalledCount 0): they end as
-	// failed or crashed; what n8n re-runs is a retry, on the surviving worker.
+	// n8n does not hand a dead worker's jobs to another worker (maxStalledCount 0); its queue
+	// recovery marks them crashed. What n8n re-runs is the retry of those, on the surviving worker.
 	const api = await ownerApi(ctx.cluster.main.url);
+	for (let i = 0; i < 60 && (await executionsWithStatus(api, ['new', 'running'], { since: t0 })).length > 0; i++) await kit.sleep(2000);
 	const failed = await executionsWithStatus(api, ['error', 'crashed'], { since: t0 });
 	const retries = [];
 	for (const execution of failed) retries.push(await retryExecution(api, execution.id));
+	const first = summarize(await Promise.all(inFlight));
 	const after = summarize(await Promise.all(PROVIDERS.map((key) => ctx.cluster.webhook(hookPath('cold', key)))));
 	const logins = PROVIDERS.reduce((n, key) => n + ctx.sandbox[key].stats().logins + ctx.sandbox[key].stats().refreshes, 0);
 	figures.workerKill = {
-		killedWorkerExecutions: ctx.cluster.executionsPerWorker()[1] - before[1],
-		firstAnswers: first,
-		failedExecutions: failed.length,
+		killedWorkerExecutions,
+		answered: first.ok,
+		sent: first.sent,
+		crashedOrFailed: failed.map((e) => e.status),
 		retried: retries.map((r) => r.status),
-		afterwards: after,
+		afterwards: `${after.ok}/${after.sent}`,
 		loginsAndRenewals: logins,
 		ms: Date.now() - t0,
 	};
 	console.log(`[queue] worker kill: ${JSON.stringify(figures.workerKill)}`);
-	expect(figures.workerKill.killedWorkerExecutions).toBeGreaterThan(0);
-	expect(first.ok + failed.length).toBeGreaterThanOrEqual(first.sent); // every execution either succeeded or is retried
-	expect(retries.every((r) => r.status === 'success')).toBe(true);
+	expect(killedWorkerExecutions).toBeGreaterThan(0);
+	expect(failed.length).toBeGreaterThan(0);
+	expect(first.ok + failed.length).toBe(first.sent); // every execution answered or is retried
+	expect(retries.map((r) => r.status)).toEqual(failed.map(() => 'success'));
 	expect(after.ok).toBe(PROVIDERS.length);
 	expect(logins).toBe(0);
 }, 5 * 60_000);

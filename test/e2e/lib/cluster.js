@@ -39,14 +39,16 @@ function queueEnv(pg, redis, encryptionKey) {
 		QUEUE_WORKER_LOCK_DURATION: '10000',
 		QUEUE_WORKER_LOCK_RENEW_TIME: '2000',
 		QUEUE_WORKER_STALLED_INTERVAL: '5000',
+		// and the main marks them crashed (so they can be retried) after 15 s, not 3 h
+		N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '0.25',
 		N8N_LOG_LEVEL: 'info',
 	};
 }
 
 /**
- * @param {{tarball:string, workers?:number, concurrency?:number, env?:object}} opts
+ * @param {{tarball:string, extraTarballs?:string[], workers?:number, concurrency?:number, env?:object}} opts
  */
-async function createCluster({ tarball, workers = 2, concurrency = 10, env = {} }) {
+async function createCluster({ tarball, extraTarballs = [], workers = 2, concurrency = 10, env = {} }) {
 	const timings = {};
 	const timed = async (name, fn) => {
 		const t0 = Date.now();
@@ -62,7 +64,7 @@ async function createCluster({ tarball, workers = 2, concurrency = 10, env = {} 
 	const encryptionKey = crypto.randomBytes(24).toString('hex');
 	const shared = { ...env, ...queueEnv(pg, redis, encryptionKey) };
 	const homes = await timed('homes', () =>
-		Promise.all(Array.from({ length: 1 + workers }, () => n8n.createN8nHome({ tarball, encryptionKey, env: shared }))),
+		Promise.all(Array.from({ length: 1 + workers }, () => n8n.createN8nHome({ tarball, tarballs: extraTarballs, encryptionKey, env: shared }))),
 	);
 	const [mainHome, ...workerHomes] = homes;
 	let main;

@@ -27,7 +27,7 @@ async function call(api, method, path, body) {
 /** Executions started since `since` (epoch ms) with one of `statuses`. */
 async function executionsWithStatus(api, statuses, { since = 0 } = {}) {
 	const filter = encodeURIComponent(JSON.stringify({ status: statuses }));
-	const data = await call(api, 'GET', `/rest/executions?filter=${filter}&limit=250`);
+	const data = await call(api, 'GET', `/rest/executions?filter=${filter}&limit=100`);
 	return data.results.filter((e) => Date.parse(e.startedAt) >= since - 1000);
 }
 
