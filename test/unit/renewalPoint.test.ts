@@ -1,6 +1,6 @@
 import { edgeIqProfile } from '../../nodes/EdgeIq/profile';
 import { forgetAllTokens, identityOf, obtainToken, tokenForRequest } from '../../nodes/shared/token/lifecycle';
-import { jitterFraction, renewalPoint } from '../../nodes/shared/token/renewalPoint';
+import { jitterFraction, renewalPoint, selfRenewalDeadline } from '../../nodes/shared/token/renewalPoint';
 import { toStoredFields } from '../../nodes/shared/token/tokenState';
 import { fakeProvider } from './fakeProvider';
 
@@ -26,6 +26,13 @@ describe('each n8n process renews at its own point of the renewal window', () =>
 		for (const count of deciles) {
 			expect(count).toBeGreaterThan(tokens.length * 0.07);
 			expect(count).toBeLessThan(tokens.length * 0.13);
+		}
+	});
+
+	it('renews a token with itself only until the window closes: every point comes before that', () => {
+		expect(selfRenewalDeadline(100_000, MARGIN)).toBe(100_000 - MARGIN * 0.4);
+		for (const token of tokens.slice(0, 200)) {
+			expect(renewalPoint(token, 100_000, MARGIN, 'process-a')).toBeLessThan(selfRenewalDeadline(100_000, MARGIN));
 		}
 	});
 

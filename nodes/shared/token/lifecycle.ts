@@ -5,7 +5,7 @@ import { ProviderError, likelyCause, statusLabel } from '../errors';
 import { checkCredentials } from '../validation';
 import { jwtExpiry } from './jwt';
 import type { AuthRequest, CredentialFields, ResponsePaths, TokenProfile } from './profile';
-import { renewalPoint } from './renewalPoint';
+import { renewalPoint, selfRenewalDeadline } from './renewalPoint';
 import { storedTokenState, type TokenState } from './tokenState';
 
 /** n8n's request helper as the core uses it: full response, statuses handled here. */
@@ -211,7 +211,8 @@ function canRenew(uses: 'refreshToken' | 'accessToken', current: TokenState, ent
 	if (uses === 'refreshToken') {
 		return !!current.refreshToken && (current.refreshExpiresAt === undefined || now < current.refreshExpiresAt);
 	}
-	return !entry.rejected.has(current.token) && current.expiresAt !== undefined && now < current.expiresAt;
+	if (entry.rejected.has(current.token) || current.expiresAt === undefined) return false;
+	return now < selfRenewalDeadline(current.expiresAt, renewalMargin(current));
 }
 
 function describeToken(

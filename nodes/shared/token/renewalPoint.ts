@@ -27,11 +27,19 @@ export function jitterFraction(token: string, salt: string = processSalt): numbe
 }
 
 /**
+ * Until when (epoch ms) a token can still renew itself (eConnect's renewToken): the window's
+ * close, not the stated expiry, for the same reason the window closes early. Later, a full login.
+ */
+export function selfRenewalDeadline(expiresAt: number, margin: number): number {
+	return expiresAt - margin * WINDOW_CLOSES_AT_MARGIN_FRACTION;
+}
+
+/**
  * The moment (epoch ms) from which this process renews the token: between `margin` and 40 % of
  * `margin` before `expiresAt`.
  */
 export function renewalPoint(token: string, expiresAt: number, margin: number, salt: string = processSalt): number {
 	const opensAt = expiresAt - margin;
-	const closesAt = expiresAt - margin * WINDOW_CLOSES_AT_MARGIN_FRACTION;
+	const closesAt = selfRenewalDeadline(expiresAt, margin);
 	return opensAt + jitterFraction(token, salt) * (closesAt - opensAt);
 }
