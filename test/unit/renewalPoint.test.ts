@@ -29,8 +29,8 @@ describe('each n8n process renews at its own point of the renewal window', () =>
 		}
 	});
 
-	it('renews a token with itself only until the window closes: every point comes before that', () => {
-		expect(selfRenewalDeadline(100_000, MARGIN)).toBe(100_000 - MARGIN * 0.4);
+	it('renews a token with itself until 30 % of the margin before the expiry: after every point', () => {
+		expect(selfRenewalDeadline(100_000, MARGIN)).toBe(100_000 - MARGIN * 0.3);
 		for (const token of tokens.slice(0, 200)) {
 			expect(renewalPoint(token, 100_000, MARGIN, 'process-a')).toBeLessThan(selfRenewalDeadline(100_000, MARGIN));
 		}

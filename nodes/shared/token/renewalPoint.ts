@@ -26,12 +26,14 @@ export function jitterFraction(token: string, salt: string = processSalt): numbe
 	return digest.readUInt32BE(0) / 0x1_0000_0000;
 }
 
-/**
- * Until when (epoch ms) a token can still renew itself (eConnect's renewToken): the window's
- * close, not the stated expiry, for the same reason the window closes early. Later, a full login.
- */
+// A token renews itself (eConnect's renewToken) until 30 % of the margin before the expiry: after
+// the window closes, so a process whose point came just before the close still renews, and early
+// enough that a provider clock a second ahead (or a JWT `exp` rounded up) does not refuse it.
+const SELF_RENEWAL_ENDS_AT_MARGIN_FRACTION = 0.3;
+
+/** Until when (epoch ms) a token can still renew itself; later, a full login. */
 export function selfRenewalDeadline(expiresAt: number, margin: number): number {
-	return expiresAt - margin * WINDOW_CLOSES_AT_MARGIN_FRACTION;
+	return expiresAt - margin * SELF_RENEWAL_ENDS_AT_MARGIN_FRACTION;
 }
 
 /**
@@ -40,6 +42,6 @@ export function selfRenewalDeadline(expiresAt: number, margin: number): number {
  */
 export function renewalPoint(token: string, expiresAt: number, margin: number, salt: string = processSalt): number {
 	const opensAt = expiresAt - margin;
-	const closesAt = selfRenewalDeadline(expiresAt, margin);
+	const closesAt = expiresAt - margin * WINDOW_CLOSES_AT_MARGIN_FRACTION;
 	return opensAt + jitterFraction(token, salt) * (closesAt - opensAt);
 }
