@@ -112,6 +112,7 @@ async function queueScenario({ tarball, providers, lifetimeSeconds = 30, duratio
 	} finally {
 		await cluster.stop().catch(() => {});
 		await Promise.all(Object.values(sides).map((s) => s.close().catch(() => {})));
+		await fsp.rm(path.dirname(nativeTarball), { recursive: true, force: true });
 	}
 }
 
