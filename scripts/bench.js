@@ -13,6 +13,10 @@
  *      header credential (token got by a direct login), warm-up once, 5 interleaved runs each: ratio
  *      of median items/s, the range of the run-by-run ratios, and n8n's CPU time per item on each side
  *   6  package cost: tarball, unpacked size, require time of every node/credential file, runtime deps
+ *   Q  queue mode (main + 2 workers, PostgreSQL, Redis; bench/lib/queueScenario.js): 40 cold
+ *      executions, then a steady stream at a 30 s token lifetime, this package's credential next
+ *      to n8n's own expirable-token mechanism, both in n8n's HTTP Request node
+ *      (--no-queue skips it, --queue-only runs only it, --queue-seconds N sets the stream length)
  * Prints a table per provider with targets (✓/✗), a Markdown table for the README, and writes
  * bench-results/latest.json. Build + pack happen on a temp snapshot of the working tree (the shared
  * dist/ is not touched); --no-build packs the existing dist/ instead.
@@ -30,12 +34,13 @@ const { buildAndPack } = require('../bench/lib/build');
 const { measurePackageCost } = require('../bench/lib/packageCost');
 const { PROVIDERS, PROVIDER_NODE, HTTP_NODE, staticToken, providerSetup } = require('../bench/lib/workflows');
 const { withTargets, checkCost, consoleReport, markdownReport } = require('../bench/lib/report');
+const { queueScenario, queueMarkdown } = require('../bench/lib/queueScenario');
 
 const REPO = path.resolve(__dirname, '..');
 const LONG_LIFETIME = 3600; // s: every token outside the expiry scenarios
 const SHORT_LIFETIME = 3; // s: the warm-up token of scenarios 2 and 4-expired
 
-const USAGE = `usage: node scripts/bench.js [--providers ${PROVIDERS.join(',')}] [--quick] [--no-build] [--json FILE]`;
+const USAGE = `usage: node scripts/bench.js [--providers ${PROVIDERS.join(',')}] [--quick] [--no-build] [--json FILE] [--no-queue | --queue-only] [--queue-seconds N]`;
 
 function counts(stats) {
 	return { logins: stats.logins, refreshes: stats.refreshes, rejected: stats.rejected, apiCalls: stats.apiCalls, total: stats.total, loginFailures: stats.loginFailures, refreshFailures: stats.refreshFailures, byRoute: stats.byRoute };
@@ -172,6 +177,28 @@ async function backdateStoredExpiry(home) {
 	);
 }
 
+async function runQueue(opts, packed) {
+	log(`Q queue mode: ${opts.providers.join(', ')} at once`);
+	return queueScenario({ tarball: packed.tarball, providers: opts.providers, durationMs: opts.queueSeconds * 1000, log });
+}
+
+/** `--queue-only`: scenario Q alone, its own results file section. */
+async function runQueueOnly(opts, packed) {
+	const t0 = Date.now();
+	let queue;
+	try {
+		queue = await runQueue(opts, packed);
+	} finally {
+		await fsp.rm(packed.workDir, { recursive: true, force: true }).catch(() => {});
+	}
+	const outFile = path.resolve(REPO, opts.out.replace(/\.json$/, '-queue.json'));
+	await fsp.mkdir(path.dirname(outFile), { recursive: true });
+	await fsp.writeFile(outFile, JSON.stringify({ startedAt: new Date(t0).toISOString(), cpus: os.cpus().length, queue }, null, 2) + '\n');
+	console.log(`\n--- Queue mode (Markdown) ---\n\n${queueMarkdown(queue)}`);
+	console.log(`\n${((Date.now() - t0) / 1000).toFixed(0)} s · results: ${path.relative(REPO, outFile)}`);
+	return 0;
+}
+
 async function main() {
 	const opts = parseArgs(process.argv.slice(2), PROVIDERS);
 	if (opts.help) {
@@ -190,6 +217,7 @@ async function main() {
 	const packed = await buildAndPack({ build: opts.build });
 	log(`packed ${path.basename(packed.tarball)} from ${packed.from}${packed.buildMs ? ` (build ${(packed.buildMs / 1000).toFixed(1)} s)` : ''}`);
 
+	if (opts.queueOnly) return await runQueueOnly(opts, packed);
 	const sandbox = await startSandbox({ tokenLifetimeSeconds: LONG_LIFETIME });
 	let home;
 	let srv;
@@ -271,6 +299,7 @@ async function main() {
 		log('6 package cost');
 		const wfPath = require.resolve('n8n-workflow', { paths: [path.dirname(rt.n8nBin)] });
 		results.packageCost = checkCost(await guarded(() => measurePackageCost(packed.tarball, { nodeBin: rt.nodeBin, n8nWorkflowPath: wfPath, runs: opts.quick ? 3 : 7 })));
+		if (opts.queue) results.queue = await guarded(() => runQueue(opts, packed));
 	} finally {
 		if (srv) await srv.stop().catch(() => {});
 		await sandbox.close().catch(() => {});
@@ -294,6 +323,7 @@ async function main() {
 	console.log(consoleReport(results));
 	console.log('\n--- Markdown (README) ---\n');
 	console.log(results.markdown);
+	if (results.queue?.providers) console.log(`\n--- Queue mode (Markdown) ---\n\n${queueMarkdown(results.queue)}`);
 	console.log(`\n${missed.length ? `targets missed: ${missed.join(', ')}` : 'all targets met'} · ${(results.durationMs / 1000).toFixed(0)} s · results: ${path.relative(REPO, outFile)}`);
 	return 0;
 }

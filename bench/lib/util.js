@@ -26,7 +26,7 @@ function log(msg) {
 
 /** Parses argv: --providers a,b  --quick  --no-build  --json FILE  --help */
 function parseArgs(argv, allProviders) {
-	const opts = { providers: [...allProviders], quick: false, build: true, out: path.join('bench-results', 'latest.json'), help: false };
+	const opts = { providers: [...allProviders], quick: false, build: true, out: path.join('bench-results', 'latest.json'), help: false, queue: true, queueOnly: false, queueSeconds: 120 };
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 		const val = () => {
@@ -36,6 +36,9 @@ function parseArgs(argv, allProviders) {
 			return argv[++i];
 		};
 		if (a === '--quick') opts.quick = true;
+		else if (a === '--no-queue') opts.queue = false;
+		else if (a === '--queue-only') opts.queueOnly = true;
+		else if (a.startsWith('--queue-seconds')) opts.queueSeconds = Number(val());
 		else if (a === '--no-build') opts.build = false;
 		else if (a === '--help' || a === '-h') opts.help = true;
 		else if (a.startsWith('--providers')) {

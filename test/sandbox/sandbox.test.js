@@ -678,6 +678,39 @@ describe('token lifetime', () => {
 	});
 });
 
+describe('single session (configure({ singleSession: true }))', () => {
+	test('a new login revokes the account\'s earlier token, on every provider; reset({ state: true }) ends it', async () => {
+		for (const key of PROVIDER_KEYS) sb[key].configure({ singleSession: true });
+		const logins = {
+			elevateIq: async () => bearer(await elevateLogin()),
+			elyssa: async () => bearer((await elyssaLogin()).accessToken),
+			edgeIq: async () => ({ authorization: (await edgeLogin()).json.session_token }),
+			intelePeer: async () => bearer(await intelePeerLogin()),
+			eConnect: async () => bearer(await eConnectLogin()),
+		};
+		for (const key of PROVIDER_KEYS) {
+			const first = await logins[key]();
+			const second = await logins[key]();
+			const echo = (headers) => request(`${sb[key].baseUrl}/echo`, { headers }).then((r) => r.status);
+			const refused = key === 'edgeIq' ? 403 : 401;
+			expect([key, await echo(first), await echo(second)]).toEqual([key, refused, 200]);
+		}
+		// a renewal is not a login: eConnect's renewToken keeps the session it renews from alive
+		const ec = await eConnectLogin();
+		await request(`${sb.eConnect.baseUrl}/api/v1/renewToken`, { headers: bearer(ec) });
+		expect((await request(`${sb.eConnect.baseUrl}/echo`, { headers: bearer(ec) })).status).toBe(200);
+
+		sb.resetAll({ state: true });
+		const a = await elevateLogin();
+		await elevateLogin();
+		expect((await request(`${sb.elevateIq.baseUrl}/echo`, { headers: bearer(a) })).status).toBe(200);
+	});
+
+	test('refuses a non-boolean value', () => {
+		expect(() => sb.elevateIq.configure({ singleSession: 1 })).toThrow(/true or false/);
+	});
+});
+
 describe('close()', () => {
 	/** TCP handles of this process (servers and sockets). */
 	const tcpHandles = () => process.getActiveResourcesInfo().filter((r) => r.startsWith('TCP')).length;

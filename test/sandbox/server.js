@@ -71,6 +71,7 @@ const MALFORMED_BODY = '{"token": ';
  * @property {number} tokenLifetimeSeconds
  * @property {number} [refreshTokenLifetimeSeconds]
  * @property {number} [resetTokenLifetimeSeconds]
+ * @property {boolean} [singleSession]  a new login revokes the account's earlier tokens of the same kind
  */
 
 /**
@@ -206,12 +207,14 @@ function stringField(body, field) {
  * @property {number} issuedAt   ms
  * @property {number} expiresAt  ms (Infinity for permanent tokens)
  * @property {boolean} revoked
+ * @property {number} seq        issue order
  */
 
 class TokenRegistry {
 	constructor() {
 		/** @type {Map<string, TokenEntry>} */
 		this.entries = new Map();
+		this.seq = 0;
 	}
 
 	/**
@@ -221,7 +224,7 @@ class TokenRegistry {
 	 */
 	add(token, info) {
 		if (this.entries.size >= 20000) this.prune();
-		const entry = { token, kind: info.kind, sub: info.sub, issuedAt: Date.now(), expiresAt: info.expiresAt, revoked: false };
+		const entry = { token, kind: info.kind, sub: info.sub, issuedAt: Date.now(), expiresAt: info.expiresAt, revoked: false, seq: ++this.seq };
 		this.entries.set(token, entry);
 		return entry;
 	}
@@ -244,6 +247,18 @@ class TokenRegistry {
 	revoke(token) {
 		const entry = this.entries.get(token);
 		if (entry) entry.revoked = true;
+	}
+
+	/**
+	 * Single session: revoke the tokens issued up to `seq` to the same account with the same kind
+	 * as a token issued after it.
+	 * @param {number} seq
+	 */
+	revokeSupersededBy(seq) {
+		const fresh = [...this.entries.values()].filter((e) => e.seq > seq);
+		for (const entry of this.entries.values()) {
+			if (entry.seq <= seq && fresh.some((f) => f.sub === entry.sub && f.kind === entry.kind)) entry.revoked = true;
+		}
 	}
 
 	/**
@@ -519,6 +534,9 @@ function emptyStats() {
 	return { logins: 0, loginFailures: 0, refreshes: 0, refreshFailures: 0, apiCalls: 0, rejected: 0, total: 0, byRoute: {} };
 }
 
+/** Options that are switches, not lifetimes. */
+const BOOLEAN_OPTIONS = ['singleSession'];
+
 /**
  * @param {unknown} config
  * @param {ProviderConfig} allowed
@@ -526,10 +544,15 @@ function emptyStats() {
  */
 function validateConfig(config, allowed) {
 	if (!isObject(config)) throw new TypeError('config must be an object');
-	/** @type {Record<string, number>} */
+	/** @type {Record<string, number | boolean>} */
 	const out = {};
 	for (const [name, value] of Object.entries(config)) {
 		if (value === undefined) continue;
+		if (BOOLEAN_OPTIONS.includes(name)) {
+			if (typeof value !== 'boolean') throw new TypeError(`${name} must be true or false`);
+			out[name] = value;
+			continue;
+		}
 		if (!(name in allowed)) throw new TypeError(`unknown config option ${name} (known: ${Object.keys(allowed).join(', ')})`);
 		if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
 			throw new TypeError(`${name} must be a positive number of seconds`);
@@ -654,6 +677,7 @@ async function startProviderServer(def, options = {}) {
 		faults = [];
 		if (opts.state) {
 			tokens.clear();
+			for (const name of Object.keys(config)) if (!(name in startConfig)) delete config[/** @type {keyof ProviderConfig} */ (name)];
 			Object.assign(config, startConfig);
 			provider.resetState();
 		}
@@ -815,7 +839,10 @@ async function startProviderServer(def, options = {}) {
 		const parsed = parseBody(raw, req.headers['content-type']);
 		if (!parsed.ok) return respond(message(400, 'Invalid JSON body'));
 		sreq.body = parsed.value;
-		respond(match.route.handler(sreq));
+		const issuedBefore = tokens.seq;
+		const reply = match.route.handler(sreq);
+		if (config.singleSession && match.route.kind === 'login') tokens.revokeSupersededBy(issuedBefore);
+		respond(reply);
 	}
 
 	const server = http.createServer((req, res) => {

@@ -6,6 +6,7 @@ import { checkCredentials } from '../validation';
 import { checkOwnRequestAllowed } from './destinations';
 import { jwtExpiry } from './jwt';
 import type { AuthRequest, CredentialFields, ResponsePaths, TokenProfile } from './profile';
+import { renewalPoint, selfRenewalDeadline } from './renewalPoint';
 import { storedTokenState, TOKEN_FIELD, toTime, type TokenState } from './tokenState';
 
 /** n8n's request helper as the core uses it: full response, statuses handled here. */
@@ -77,7 +78,7 @@ export function renewalMargin(state: TokenState): number {
 
 export function isUsable(state: TokenState | undefined, entry: AccountEntry | undefined, now = Date.now()): boolean {
 	if (!state || entry?.rejected.has(state.token)) return false;
-	return state.expiresAt === undefined || now < state.expiresAt - renewalMargin(state);
+	return state.expiresAt === undefined || now < renewalPoint(state.token, state.expiresAt, renewalMargin(state));
 }
 
 function newer(a: TokenState | undefined, b: TokenState | undefined): TokenState | undefined {
@@ -99,6 +100,9 @@ export function tokenForRequest(
 	const stored = storedTokenState(credentials, identity);
 	const candidates = [entry?.state, stored].filter((s) => isUsable(s, entry));
 	const best = candidates.reduce<TokenState | undefined>(newer, undefined);
+	// A newer token another n8n process stored (queue mode) is adopted, so a retry here that
+	// holds an older copy of the credential uses it instead of renewing again.
+	if (best && best === stored && best.token !== entry?.state?.token) entryFor(identity).state = best;
 	const storedIsCurrent = best !== undefined && (best.token === stored?.token || isBeingStored(entry, best.token));
 	return { token: best?.token, storedIsCurrent };
 }
@@ -256,7 +260,8 @@ function canRenew(uses: 'refreshToken' | 'accessToken', current: TokenState, ent
 	if (uses === 'refreshToken') {
 		return !!current.refreshToken && (current.refreshExpiresAt === undefined || now < current.refreshExpiresAt);
 	}
-	return !entry.rejected.has(current.token) && current.expiresAt !== undefined && now < current.expiresAt;
+	if (entry.rejected.has(current.token) || current.expiresAt === undefined) return false;
+	return now < selfRenewalDeadline(current.expiresAt, renewalMargin(current));
 }
 
 function describeToken(

@@ -87,6 +87,12 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 	});
 }
 
+/** Kills the process group of `child` when this process exits (see also killGroup). */
+function trackChild(child) {
+	live.add(child);
+	child.on('close', () => live.delete(child));
+}
+
 function tailLines(text, n = LOG_TAIL) {
 	const lines = String(text).replace(/\s+$/, '').split('\n');
 	return lines.slice(-n).join('\n');
@@ -544,12 +550,14 @@ async function httpOk(url, opts = {}) {
 /**
  * Starts `n8n start` on 127.0.0.1:<port> (default: a free port) and waits until /healthz/readiness answers 200 and n8n
  * printed "Editor is now accessible" (printed after active workflows are registered).
- * The whole output also goes to logFile (default <home>/n8n-start-<port>.log; false: none).
+ * The whole output also goes to logFile (default <home>/n8n-<command>-<port>.log; false: none).
+ * args / readyMarker run another long-lived command the same way, e.g. a queue-mode worker
+ * (['worker'], with QUEUE_HEALTH_CHECK_PORT = port so /healthz/readiness answers; see cluster.js).
  * stop(): SIGTERM to the process group (n8n + its task runner), SIGKILL after 15 s, resolves on exit.
  * @returns {Promise<{url:string, port:number, child, logs:(n?:number)=>string, stop:()=>Promise<void>,
  *   waitForWebhook:(path:string, opts?:{method?:string, timeoutMs?:number, test?:boolean})=>Promise<void>}>}
  */
-async function startN8n(home, { port, timeoutMs = 120_000, env, logFile: logFileOpt } = {}) {
+async function startN8n(home, { port, timeoutMs = 120_000, env, logFile: logFileOpt, args = ['start'], readyMarker = 'Editor is now accessible' } = {}) {
 	port = port || (await getFreePort());
 	const url = `http://127.0.0.1:${port}`;
 	const { rt, env: e } = await childEnv(home, {
@@ -561,10 +569,10 @@ async function startN8n(home, { port, timeoutMs = 120_000, env, logFile: logFile
 		...env,
 	});
 	const t0 = Date.now();
-	const child = spawn(rt.nodeBin, [rt.n8nBin, 'start'], { cwd: home.dir, env: e, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(rt.nodeBin, [rt.n8nBin, ...args], { cwd: home.dir, env: e, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 	live.add(child);
 	let log = '';
-	const logFile = logFileOpt === undefined ? path.join(home.dir, `n8n-start-${port}.log`) : logFileOpt;
+	const logFile = logFileOpt === undefined ? path.join(home.dir, `n8n-${args[0]}-${port}.log`) : logFileOpt;
 	const logStream = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : null;
 	const onData = (d) => {
 		log += d;
@@ -598,7 +606,7 @@ async function startN8n(home, { port, timeoutMs = 120_000, env, logFile: logFile
 		return stopping;
 	};
 	const crashed = (what) =>
-		new Error(`n8n start ${what} (exit ${exited?.code}${exited?.signal ? `, ${exited.signal}` : ''}); last ${LOG_TAIL} log lines:\n${tailLines(log)}`);
+		new Error(`n8n ${args[0]} ${what} (exit ${exited?.code}${exited?.signal ? `, ${exited.signal}` : ''}); last ${LOG_TAIL} log lines:\n${tailLines(log)}`);
 
 	for (;;) {
 		if (exited) throw crashed('exited before it was ready');
@@ -606,7 +614,7 @@ async function startN8n(home, { port, timeoutMs = 120_000, env, logFile: logFile
 			await stop();
 			throw crashed(`not ready after ${timeoutMs} ms`);
 		}
-		if (log.includes('Editor is now accessible') && (await httpOk(`${url}/healthz/readiness`)) === 200) break;
+		if (log.includes(readyMarker) && (await httpOk(`${url}/healthz/readiness`)) === 200) break;
 		await new Promise((r) => setTimeout(r, 250));
 	}
 	const readyMs = Date.now() - t0;
@@ -776,4 +784,7 @@ module.exports = {
 	buildWebhookWorkflow,
 	itemSourceNodes,
 	runProcess,
+	trackChild,
+	killGroup,
+	tailLines,
 };
