@@ -234,8 +234,10 @@ function defineProviderScenarios(cfg) {
 		observed.credentialTest = await expectCredentialTest(ctx, ctx.home, `${cfg.key}-credential-test`);
 	});
 
-	if (cfg.extraTests) cfg.extraTests(ctx);
+	// Before the provider's own extra tests: one of them (EdgeIQ's Password → Reset) changes the
+	// sandbox account's password for the rest of the file.
 	defineSingleProviderScenarios(ctx);
+	if (cfg.extraTests) cfg.extraTests(ctx);
 	return ctx;
 }
 
