@@ -17,6 +17,7 @@ const { expectHttpRequestPastExpiry, ITEMS, EXPIRY_SECONDS } = require('./lib/pr
 const { MATRIX } = require('../../scripts/n8n-runtime');
 const { startSandbox } = require('../sandbox');
 const { exampleCredentials, EXAMPLE_CREDENTIALS } = require('../../examples/sandboxCredentials');
+const { artifactsRoot } = require('./lib/artifacts');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -37,6 +38,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+	collectTokens();
+	const tokenDir = path.join(artifactsRoot(), kit.SUITE, 'versions');
+	fs.mkdirSync(tokenDir, { recursive: true });
+	fs.writeFileSync(path.join(tokenDir, 'issued-tokens.json'), JSON.stringify({ suite: `${kit.SUITE}/versions`, tokens: [...seenTokens] }));
 	await sandbox?.close();
 	const out = path.join(kit.ROOT, 'test-output', 'e2e');
 	fs.mkdirSync(out, { recursive: true });
@@ -44,8 +49,15 @@ afterAll(async () => {
 	console.log(`version matrix timings (s): ${JSON.stringify(timings)}`);
 });
 
+// Every token the sandbox issued in this file, for the secrets scan (test/secrets)
+const seenTokens = new Set();
+function collectTokens() {
+	for (const key of KEYS) for (const token of sandbox?.[key]?.tokensIssued() ?? []) seenTokens.add(token);
+}
+
 /** Resets every provider's counters; returns a function reading them per provider. */
 function resetAll() {
+	collectTokens();
 	for (const key of KEYS) sandbox[key].reset();
 	return () => Object.fromEntries(KEYS.map((key) => [key, kit.counters(sandbox[key])]));
 }
@@ -59,9 +71,10 @@ describe.each(VERSIONS)('n8n $version ($label)', ({ version }) => {
 	const started = Date.now();
 
 	/** execute-batch of one workflow per provider (tag), each run recorded, all must succeed. */
-	async function batch(tag, { tokenOutput = false } = {}) {
+	async function batch(tag, { tokenOutputOf = () => false } = {}) {
 		const ids = KEYS.map((key) => wfId(key, tag));
-		const r = await kit.runBatch(ctx.home, ids, `versions-${version}-${tag}`, { tokenRuns: tokenOutput ? ids : [] });
+		const tokenRuns = KEYS.filter(tokenOutputOf).map((key) => wfId(key, tag));
+		const r = await kit.runBatch(ctx.home, ids, `versions-${version}-${tag}`, { tokenRuns });
 		const failures = (r.results?.executions ?? []).filter((e) => e.executionStatus !== 'success');
 		expect(failures).toEqual([]);
 		const runs = Object.fromEntries(KEYS.map((key) => [key, r.runs[wfId(key, tag)]]));
@@ -121,14 +134,22 @@ describe.each(VERSIONS)('n8n $version ($label)', ({ version }) => {
 
 	afterAll(async () => {
 		if (ctx.server) await ctx.server.stop();
-		if (ctx.home) await n8n.removeN8nHome(ctx.home);
+		if (ctx.home) {
+			// refresh tokens and tokens issued before a reset live in the stored credentials
+			for (const credential of await n8n.exportCredentials(ctx.home).catch(() => [])) {
+				for (const [field, value] of Object.entries(credential.data ?? {})) {
+					if (/token/i.test(field) && typeof value === 'string' && value.length >= 16) seenTokens.add(value);
+				}
+			}
+			await n8n.removeN8nHome(ctx.home);
+		}
 		setLifetime(ctx.defaultLifetime ?? {});
 		timings.push({ version, step: 'total (install excluded when cached)', seconds: (Date.now() - started) / 1000 });
 	});
 
 	test("each provider's example workflow runs green", async () => {
 		resetAll();
-		const runs = await batch('example', { tokenOutput: true });
+		const runs = await batch('example', { tokenOutputOf: (key) => PROVIDERS[key].exampleIsTokenOutput === true });
 		for (const key of KEYS) {
 			const p = PROVIDERS[key];
 			const out = n8n.outputOf(runs[key], ctx.creds[key].exampleNode);

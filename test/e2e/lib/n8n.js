@@ -296,18 +296,29 @@ async function removeN8nHome(home) {
 // running CLI commands
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * N8N_DISABLED_MODULES without the modules this n8n does not have: n8n refuses to start when it
+ * names an unknown one (1.123 and 2.0 have no mcp-registry).
+ */
+function disabledModulesFor(rt, list) {
+	if (!list) return {};
+	const n8nDir = path.dirname(path.dirname(rt.n8nBin));
+	const known = list.split(',').filter((m) => fs.existsSync(path.join(n8nDir, 'dist', 'modules', m.trim())));
+	return { N8N_DISABLED_MODULES: known.join(',') };
+}
+
 async function childEnv(home, extra = {}) {
 	const rt = await ensureN8n(home.n8nVersion);
-	return {
-		rt,
-		env: {
-			...process.env,
-			...rt.env,
-			...home.env,
-			N8N_RUNNERS_BROKER_PORT: String(await getFreePort()),
-			...extra,
-		},
+	const env = {
+		...process.env,
+		...rt.env,
+		...home.env,
+		...disabledModulesFor(rt, home.env.N8N_DISABLED_MODULES),
+		N8N_RUNNERS_BROKER_PORT: String(await getFreePort()),
+		...extra,
 	};
+	if (env.N8N_DISABLED_MODULES === '') delete env.N8N_DISABLED_MODULES;
+	return { rt, env };
 }
 
 /**
