@@ -361,10 +361,18 @@ async function importCredentials(home, creds) {
 	}
 }
 
-/** Imports workflows (each needs an `id`); they land deactivated (see activateWorkflow). */
+/**
+ * Imports workflows (each needs an `id`); they land deactivated (see activateWorkflow).
+ * A workflow without a versionId gets one: n8n 2.0.0's import:workflow does not fill it in
+ * (SQLITE_CONSTRAINT: NOT NULL constraint failed: workflow_entity.versionId); 1.123 and 2.41 do.
+ */
 async function importWorkflows(home, workflows) {
 	for (const w of workflows) if (!w.id) throw new Error(`importWorkflows: workflow "${w.name}" needs an id`);
-	const file = await writeTemp(home, 'workflows', workflows);
+	const file = await writeTemp(
+		home,
+		'workflows',
+		workflows.map((w) => ({ versionId: crypto.randomUUID(), ...w })),
+	);
 	try {
 		return await runN8nOk(home, ['import:workflow', `--input=${file}`]);
 	} finally {
