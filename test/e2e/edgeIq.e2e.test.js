@@ -4,18 +4,13 @@ const n8n = require('./lib/n8n');
 const kit = require('./lib/e2eKit');
 const { defineProviderScenarios, ITEMS } = require('./lib/providerScenarios');
 const { ACCOUNTS } = require('../sandbox');
+const { PROVIDERS } = require('./lib/providers');
 
 const EDGE = ACCOUNTS.edgeIq;
 const NEW_PASSWORD = 'E2e-Changed-Passw0rd-7';
 
 defineProviderScenarios({
-	key: 'edgeIq',
-	nodeName: 'edgeIq',
-	credType: 'edgeIqApi',
-	providerName: /EdgeIQ/,
-	exampleFile: 'edgeiq.json',
-	exampleCheck: (out) => expect(out[0].email).toBe(EDGE.email),
-	wrongData: (d) => ({ ...d, password: 'definitely-wrong-password' }),
+	...PROVIDERS.edgeIq,
 	operations: () => [
 		{
 			id: 'sessCreate',

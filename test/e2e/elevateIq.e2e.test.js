@@ -2,20 +2,12 @@
 /** Elevate IQ in a real n8n with the packed package (common scenarios: lib/providerScenarios.js). */
 const { defineProviderScenarios } = require('./lib/providerScenarios');
 const { ACCOUNTS } = require('../sandbox');
+const { PROVIDERS } = require('./lib/providers');
 
 const user = (o) => expect(o).toMatchObject({ id: expect.any(Number), username: expect.any(String) });
 
 defineProviderScenarios({
-	key: 'elevateIq',
-	nodeName: 'elevateIq',
-	credType: 'elevateIqApi',
-	providerName: /Elevate IQ/,
-	exampleFile: 'elevate-iq.json',
-	exampleCheck: (out) => {
-		expect(out.length).toBeGreaterThan(10);
-		for (const c of out) expect(c).toHaveProperty('id');
-	},
-	wrongData: (d) => ({ ...d, password: 'definitely-wrong-password' }),
+	...PROVIDERS.elevateIq,
 	operations: () => [
 		{
 			id: 'usersAll',

@@ -1,19 +1,10 @@
 'use strict';
 /** Elyssa App in a real n8n with the packed package (common scenarios: lib/providerScenarios.js). */
 const { defineProviderScenarios } = require('./lib/providerScenarios');
+const { PROVIDERS } = require('./lib/providers');
 
 defineProviderScenarios({
-	key: 'elyssa',
-	nodeName: 'elyssa',
-	credType: 'elyssaApi',
-	providerName: /Elyssa/,
-	exampleFile: 'elyssa-app.json',
-	exampleIsTokenOutput: true,
-	exampleCheck: (out, ctx) => {
-		expect(ctx.handle.tokensIssued()).toContain(out[0].accessToken);
-		expect(ctx.handle.stats().refreshes).toBeGreaterThanOrEqual(1);
-	},
-	wrongData: (d) => ({ ...d, companyId: 'no-such-company-e2e' }),
+	...PROVIDERS.elyssa,
 	operations: () => [
 		{
 			id: 'login',

@@ -1,21 +1,10 @@
 'use strict';
 /** IntelePeer in a real n8n with the packed package (common scenarios: lib/providerScenarios.js). */
 const { defineProviderScenarios } = require('./lib/providerScenarios');
+const { PROVIDERS } = require('./lib/providers');
 
 defineProviderScenarios({
-	key: 'intelePeer',
-	nodeName: 'intelePeer',
-	credType: 'intelePeerApi',
-	providerName: /IntelePeer/,
-	// opaque token, documented as valid 24 h: the package cannot see an earlier expiry
-	opaqueToken: true,
-	exampleFile: 'intelepeer.json',
-	exampleIsTokenOutput: true,
-	exampleCheck: (out, ctx) => {
-		expect(Object.keys(out[0])).toEqual(['token']);
-		expect(ctx.handle.tokensIssued()).toContain(out[0].token);
-	},
-	wrongData: (d) => ({ ...d, password: 'definitely-wrong-password' }),
+	...PROVIDERS.intelePeer,
 	operations: () => [
 		{
 			id: 'get',

@@ -1,7 +1,8 @@
 'use strict';
 /**
- * End-to-end suite: the packed package installed in a REAL n8n (2.41, see lib/n8n.js) against the
- * provider sandbox. Run in band: `npx jest -c test/e2e/jest.config.js --runInBand`.
+ * End-to-end suite: the packed package installed in a REAL n8n (the newest, see lib/n8n.js) against
+ * the provider sandbox; versions.e2e.test.js runs the smoke on every n8n of the version matrix.
+ * Run in band: `npx jest -c test/e2e/jest.config.js --runInBand`.
  * globalSetup installs/reuses n8n and builds + packs the package once; the tarball path reaches
  * the tests through process.env.E2E_TARBALL and test-output/e2e/tarball.json.
  */

@@ -93,11 +93,16 @@ function counters(handle) {
 	return rest;
 }
 
-/** A short, readable failure description of an execute() result. */
+/**
+ * A short, readable failure description of an execute() result. n8n 2.0.0's `execute` prints the
+ * run before it sets its status: `status: 'running'` with `finished: true` (n8n sets finished only
+ * on success) is a success there.
+ */
 function describeRun(r) {
 	const err = n8n.runErrorOf(r.json);
 	if (!r.json) return `no run JSON (code ${r.code}); stderr tail: ${r.stderr.slice(-1500)}; stdout tail: ${r.stdout.slice(-1500)}`;
-	return err ? `run error: ${err.message} ${err.description ?? ''}` : `status ${r.json.status}, code ${r.code}`;
+	const status = r.json.status === 'running' && r.json.finished === true ? 'success' : r.json.status;
+	return err ? `run error: ${err.message} ${err.description ?? ''}` : `status ${status}, code ${r.code}`;
 }
 
 /** n8n's own credential test (the "Test" button / save-and-test), through the REST API. */

@@ -1,6 +1,8 @@
 'use strict';
 /*
- * Drive a REAL n8n 2.x (installed by scripts/n8n-runtime.js) from tests, the benchmark and `npm start`.
+ * Drive a REAL n8n (installed by scripts/n8n-runtime.js) from tests, the benchmark and `npm start`.
+ * A home runs the newest n8n unless created with createN8nHome({ n8nVersion }) (the version matrix:
+ * every CLI command and startN8n of that home then use that version's runtime).
  * Plain CommonJS, no dependencies. See test/e2e/lib/smoke.js for a complete, timed example.
  *
  *   const n8n = require('./lib/n8n');
@@ -263,10 +265,11 @@ function homeEnv(dir, encryptionKey) {
 
 /**
  * A scratch n8n user folder with the tarball installed as a community package.
- * @param {{tarball?: string, tarballs?: string[], dir?: string, env?: object, encryptionKey?: string}} opts
- * @returns {Promise<{dir: string, env: object, nodesDir: string, packages: {name,version,dir}[]}>}
+ * n8nVersion: the n8n this home runs (default: the newest, see scripts/n8n-runtime.js).
+ * @param {{tarball?: string, tarballs?: string[], dir?: string, env?: object, encryptionKey?: string, n8nVersion?: string}} opts
+ * @returns {Promise<{dir: string, env: object, nodesDir: string, packages: {name,version,dir}[], n8nVersion?: string}>}
  */
-async function createN8nHome({ tarball, tarballs, dir, env = {}, encryptionKey } = {}) {
+async function createN8nHome({ tarball, tarballs, dir, env = {}, encryptionKey, n8nVersion } = {}) {
 	dir = path.resolve(dir || (await fsp.mkdtemp(path.join(os.tmpdir(), 'n8n-home-'))));
 	const nodesDir = path.join(dir, '.n8n', 'nodes');
 	await fsp.mkdir(nodesDir, { recursive: true });
@@ -287,7 +290,7 @@ async function createN8nHome({ tarball, tarballs, dir, env = {}, encryptionKey }
 	await fsp.writeFile(keyFile, encryptionKey);
 	const packages = [];
 	for (const t of [...(tarball ? [tarball] : []), ...(tarballs || [])]) packages.push(await installTarball(nodesDir, t));
-	return { dir, nodesDir, packages, env: { ...homeEnv(dir, encryptionKey), ...env } };
+	return { dir, nodesDir, packages, n8nVersion, env: { ...homeEnv(dir, encryptionKey), ...env } };
 }
 
 /** Deletes a home made by createN8nHome (stop its n8n first). */
@@ -299,18 +302,29 @@ async function removeN8nHome(home) {
 // running CLI commands
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * N8N_DISABLED_MODULES without the modules this n8n does not have: n8n refuses to start when it
+ * names an unknown one (1.123 and 2.0 have no mcp-registry).
+ */
+function disabledModulesFor(rt, list) {
+	if (!list) return {};
+	const n8nDir = path.dirname(path.dirname(rt.n8nBin));
+	const known = list.split(',').filter((m) => fs.existsSync(path.join(n8nDir, 'dist', 'modules', m.trim())));
+	return { N8N_DISABLED_MODULES: known.join(',') };
+}
+
 async function childEnv(home, extra = {}) {
-	const rt = await ensureN8n();
-	return {
-		rt,
-		env: {
-			...process.env,
-			...rt.env,
-			...home.env,
-			N8N_RUNNERS_BROKER_PORT: String(await getFreePort()),
-			...extra,
-		},
+	const rt = await ensureN8n(home.n8nVersion);
+	const env = {
+		...process.env,
+		...rt.env,
+		...home.env,
+		...disabledModulesFor(rt, home.env.N8N_DISABLED_MODULES),
+		N8N_RUNNERS_BROKER_PORT: String(await getFreePort()),
+		...extra,
 	};
+	if (env.N8N_DISABLED_MODULES === '') delete env.N8N_DISABLED_MODULES;
+	return { rt, env };
 }
 
 /**
@@ -353,10 +367,18 @@ async function importCredentials(home, creds) {
 	}
 }
 
-/** Imports workflows (each needs an `id`); they land deactivated (see activateWorkflow). */
+/**
+ * Imports workflows (each needs an `id`); they land deactivated (see activateWorkflow).
+ * A workflow without a versionId gets one: n8n 2.0.0's import:workflow does not fill it in
+ * (SQLITE_CONSTRAINT: NOT NULL constraint failed: workflow_entity.versionId); 1.123 and 2.41 do.
+ */
 async function importWorkflows(home, workflows) {
 	for (const w of workflows) if (!w.id) throw new Error(`importWorkflows: workflow "${w.name}" needs an id`);
-	const file = await writeTemp(home, 'workflows', workflows);
+	const file = await writeTemp(
+		home,
+		'workflows',
+		workflows.map((w) => ({ versionId: crypto.randomUUID(), ...w })),
+	);
 	try {
 		return await runN8nOk(home, ['import:workflow', `--input=${file}`]);
 	} finally {
@@ -370,6 +392,8 @@ async function importWorkflows(home, workflows) {
  * srv.waitForWebhook(path)).
  */
 async function activateWorkflow(home, id) {
+	// n8n 1.x has no publish:workflow; its update:workflow --active=true is 2.x's deprecated alias
+	if (/^1\./.test(home.n8nVersion || '')) return runN8nOk(home, ['update:workflow', `--id=${id}`, '--active=true']);
 	return runN8nOk(home, ['publish:workflow', `--id=${id}`]);
 }
 

@@ -17,6 +17,23 @@ const ITEMS = 20;
 const EXPIRY_SECONDS = 2;
 
 /**
+ * What the sandbox must have seen when n8n's HTTP Request node ran ITEMS items on a credential
+ * whose stored token had expired (stats since the reset before that run).
+ */
+function expectHttpRequestPastExpiry(e, { opaqueToken }) {
+	if (opaqueToken) {
+		// An expiry the package cannot know: the requests n8n's HTTP Request node already sent
+		// with the old token are refused (how many depends on the machine's speed: 4-7 seen),
+		// each is retried exactly once, and one login serves them all.
+		expect(e.rejected).toBeGreaterThanOrEqual(1);
+		expect(e.rejected).toBeLessThanOrEqual(ITEMS);
+		expect({ renewals: e.logins + e.refreshes, apiCalls: e.apiCalls }).toEqual({ renewals: 1, apiCalls: ITEMS + e.rejected });
+	} else {
+		expect({ expiredRejected: e.rejected, expiredRenewals: e.logins + e.refreshes }).toEqual({ expiredRejected: 0, expiredRenewals: 1 });
+	}
+}
+
+/**
  * @param {object} cfg
  * @param {string} cfg.key            sandbox / EXAMPLE_CREDENTIALS key
  * @param {string} cfg.nodeName       node type name (without package prefix)
@@ -195,16 +212,7 @@ function defineProviderScenarios(cfg) {
 			expect({ coldLogins: c.logins, coldRejected: c.rejected }).toEqual({ coldLogins: 1, coldRejected: 0 });
 			expect(kit.describeRun(exp)).toBe('status success, code 0');
 			expect(n8n.outputOf(exp.json, 'HTTP')).toHaveLength(ITEMS);
-			if (cfg.opaqueToken) {
-				// An expiry the package cannot know: the requests n8n's HTTP Request node already sent
-				// with the old token are refused (how many depends on the machine's speed: 4-7 seen),
-				// each is retried exactly once, and one login serves them all.
-				expect(e.rejected).toBeGreaterThanOrEqual(1);
-				expect(e.rejected).toBeLessThanOrEqual(ITEMS);
-				expect({ renewals: e.logins + e.refreshes, apiCalls: e.apiCalls }).toEqual({ renewals: 1, apiCalls: ITEMS + e.rejected });
-			} else {
-				expect({ expiredRejected: e.rejected, expiredRenewals: e.logins + e.refreshes }).toEqual({ expiredRejected: 0, expiredRenewals: 1 });
-			}
+			expectHttpRequestPastExpiry(e, cfg);
 		} finally {
 			ctx.handle.configure({ tokenLifetimeSeconds: ctx.defaultLifetime });
 		}
@@ -284,4 +292,4 @@ async function expectCredentialTest(ctx, home, artifactName) {
 		ctx.server = undefined;
 	}
 }
-module.exports = { defineProviderScenarios, expectExampleRuns, expectCredentialTest, ITEMS, EXPIRY_SECONDS };
+module.exports = { defineProviderScenarios, expectExampleRuns, expectCredentialTest, expectHttpRequestPastExpiry, ITEMS, EXPIRY_SECONDS };
