@@ -50,6 +50,8 @@ beforeAll(async () => {
 	page = browser.pages()[0] ?? (await browser.newPage());
 	page.setDefaultTimeout(Number(process.env.UI_TIMEOUT_MS || 60_000));
 	page.setDefaultNavigationTimeout(120_000);
+	// "Leave without saving?" when a step moves on from an unsaved workflow: leave, as a person would
+	page.on('dialog', (dialog) => dialog.accept().catch(() => {}));
 	await stepRecorder(page, 'sign-in').run('sign in as the owner npm start printed', () => ui.signIn(page, app.url, app.owner));
 }, 15 * 60_000);
 
@@ -165,6 +167,13 @@ describe.each(PROVIDERS.map((p) => [p.node, p]))('%s in the editor', (_name, p) 
 			});
 			expect({ op: `${op.resource} → ${op.operation}`, labels }).toEqual({ op: `${op.resource} → ${op.operation}`, labels: expect.arrayContaining(['Credential', 'Resource', 'Operation', ...op.fields]) });
 			expect({ op: `${op.resource} → ${op.operation}`, issues: await panel.getByTestId('parameter-issues').count() }).toEqual({ op: `${op.resource} → ${op.operation}`, issues: 0 });
+			if (op.switch) {
+				const after = await steps.run(`${op.resource} → ${op.operation}: ${op.switch.param} ${op.switch.option} shows ${op.switch.shows}`, async () => {
+					await ui.choose(page, panel, op.switch.param, op.switch.option);
+					return ui.labelsOf(panel);
+				});
+				expect(after).toContain(op.switch.shows);
+			}
 			if (op.returnAll) {
 				await steps.run(`${op.resource} → ${op.operation}: Return All hides Limit`, async () => {
 					await ui.param(panel, 'returnAll').locator('.el-switch').click();

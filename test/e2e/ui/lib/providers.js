@@ -8,7 +8,8 @@ const { ACCOUNTS } = require('../../../sandbox');
 const { EXAMPLE_CREDENTIALS } = require('../../../../examples/sandboxCredentials');
 
 // fill: what a person types into the required fields before the panel may show no issue
-const CUSTOM_CALL = { resource: 'Custom API Call', operation: 'Make a Request', fields: ['Method', 'Path', 'Query Parameters', 'Headers', 'JSON Body'], fill: { path: '/status' } };
+// JSON Body shows for the methods that send one
+const CUSTOM_CALL = { resource: 'Custom API Call', operation: 'Make a Request', fields: ['Method', 'Path', 'Query Parameters', 'Headers'], fill: { path: '/status' }, switch: { param: 'method', option: 'POST', shows: 'JSON Body' } };
 
 /** credential.values(sandbox) takes what npm start's sandbox says about itself (npmStart's app.sandbox). */
 function providers() {
@@ -91,7 +92,8 @@ function providers() {
 			},
 			wrongMessage: /IntelePeer/,
 			operations: [{ resource: 'Token', operation: 'Get', fields: [] }, { resource: 'Token', operation: 'Get SMS Portal Token', fields: [] }, CUSTOM_CALL],
-			execute: { action: 'Get the API token', resource: 'Token', operation: 'Get', tokenOutput: true },
+			// Get answers from the credential's valid token without a call: the SMS portal token is a real call
+			execute: { action: 'Get the API token', resource: 'Token', operation: 'Get SMS Portal Token', tokenOutput: true },
 		},
 		{
 			key: 'eConnect',
