@@ -234,7 +234,8 @@ describe.each(PROVIDERS.map((p) => [p.node, p]))('%s in the editor', (_name, p) 
 			await ui.choose(page, ndv, 'nodeCredentialType', p.credentialType, { type: true });
 			await ndv.getByTestId('node-credentials-select').click();
 			const options = page.locator('[data-test-id^="node-credentials-select-item-"]:visible');
-			await options.first().waitFor();
+			// the list fills in after "Create new credential": wait for ours, then read them all
+			await options.filter({ hasText: p.browserCredential }).first().waitFor();
 			const names = await options.allInnerTexts();
 			await page.keyboard.press('Escape');
 			return names.map((n) => n.split('\n')[0].trim());
