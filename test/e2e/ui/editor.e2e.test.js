@@ -38,6 +38,19 @@ async function sandboxCalls(key) {
 	return (stats.data ?? stats).total;
 }
 
+/** The tokens the sandbox issued during this run, so the secrets scan looks for them in what the browser read. */
+async function recordIssuedTokens() {
+	const { FIXED_PORTS } = require('../../sandbox');
+	const tokens = [];
+	for (const port of Object.values(FIXED_PORTS)) {
+		const body = await (await fetch(`http://127.0.0.1:${port}/__sandbox/tokens`)).json();
+		tokens.push(...((body.data ?? body).tokens ?? []));
+	}
+	const dir = path.join(kit.ROOT, 'test-output', 'artifacts', SUITE);
+	fs.mkdirSync(dir, { recursive: true });
+	fs.writeFileSync(path.join(dir, 'issued-tokens.json'), JSON.stringify({ suite: SUITE, tokens }));
+}
+
 beforeAll(async () => {
 	let t0 = Date.now();
 	chromium.ensureChromium();
@@ -59,6 +72,7 @@ afterAll(async () => {
 	if (browser) await browser.close();
 	if (app) {
 		kit.recordArtifact(SUITE, 'npm-start-output', app.output());
+		await recordIssuedTokens().catch((error) => console.warn(`[ui] issued tokens not recorded: ${error.message}`));
 		await app.kill();
 	}
 	console.log(`[ui] chromium ready in ${(timings.chromiumReady / 1000).toFixed(1)} s, npm start ready in ${(timings.npmStart / 1000).toFixed(1)} s`);
