@@ -38,6 +38,7 @@ export class EdgeIqApi implements ICredentialType {
 			type: 'string',
 			placeholder: 'name@email.com',
 			default: '',
+			required: true,
 			displayOptions: { show: { authMode: ['session'] } },
 		},
 		{
@@ -46,6 +47,7 @@ export class EdgeIqApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
+			required: true,
 			displayOptions: { show: { authMode: ['session'] } },
 		},
 		{
@@ -54,6 +56,7 @@ export class EdgeIqApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
+			required: true,
 			description: 'The permanent token returned as api_token when the user was created or its token was reset',
 			displayOptions: { show: { authMode: ['apiToken'] } },
 		},

@@ -38,6 +38,7 @@ export class ElevateIqApi implements ICredentialType {
 			name: 'username',
 			type: 'string',
 			default: '',
+			required: true,
 			displayOptions: { show: { authMode: ['credentials'] } },
 		},
 		{
@@ -46,6 +47,7 @@ export class ElevateIqApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
+			required: true,
 			displayOptions: { show: { authMode: ['credentials'] } },
 		},
 		{
@@ -62,6 +64,7 @@ export class ElevateIqApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
+			required: true,
 			description: 'A bearer token you already have. It is not renewed: when it expires, paste a new one.',
 			displayOptions: { show: { authMode: ['accessToken'] } },
 		},

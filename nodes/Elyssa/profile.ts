@@ -5,7 +5,7 @@ const DAY = 24 * 3600;
 
 /** Elyssa App: log in with the company ID; renew with the 360-day refresh token before logging in again. */
 export const elyssaProfile: TokenProfile = {
-	provider: 'Elyssa',
+	provider: 'Elyssa App',
 	credentialType: 'elyssaApi',
 	tokenName: 'access token',
 	identityFields: ['baseUrl', 'companyId'],

@@ -316,7 +316,7 @@ describe('failures are clear, and never hammer the login', () => {
 			'EdgeIQ credential: Email is not an email address',
 		);
 		await expect(obtainToken(elyssaProfile, { ...elyssa, companyId: '' }, provider.http)).rejects.toThrow(
-			'Elyssa credential: Company ID is empty',
+			'Elyssa App credential: Company ID is empty',
 		);
 		expect(provider.calls).toHaveLength(0);
 	});

@@ -12,6 +12,7 @@ const net = require('node:net');
 const { spawn, spawnSync } = require('node:child_process');
 const n8n = require('../lib/n8n');
 const kit = require('../lib/e2eKit');
+const { ensureChromium } = require('../lib/chromium');
 const { FIXED_PORTS } = require('../../sandbox');
 const { EXAMPLE_CREDENTIALS } = require('../../../examples/sandboxCredentials');
 
@@ -151,12 +152,7 @@ test('an example workflow (EdgeIQ: who am I) executes through the REST API like 
 });
 
 test('headless Chromium renders the n8n editor (installed with apt-get when missing); screenshot saved', async () => {
-	let bin = ['chromium', 'chromium-browser'].map((b) => spawnSync('sh', ['-c', `command -v ${b}`], { encoding: 'utf8' }).stdout.trim()).find(Boolean);
-	if (!bin) {
-		const apt = spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium'], { encoding: 'utf8', timeout: 8 * 60_000 });
-		bin = spawnSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).stdout.trim();
-		if (!bin) throw new Error(`Chromium is not installed and "apt-get install -y chromium" failed (exit ${apt.status}):\n${(apt.stdout + apt.stderr).slice(-2000)}`);
-	}
+	const bin = ensureChromium();
 	fs.mkdirSync(OUT, { recursive: true });
 	const shot = path.join(OUT, 'npm-start-editor.png');
 	fs.rmSync(shot, { force: true });

@@ -9,6 +9,7 @@ export const renewFields: INodeProperties[] = [
 		type: 'string',
 		typeOptions: { password: true },
 		default: '',
+		placeholder: "Leave empty to renew the credential's JWT",
 		description: 'A still-valid JWT to renew. Empty: the JWT the credential holds.',
 		displayOptions: { show: { resource: ['token'], operation: ['renew'] } },
 	},

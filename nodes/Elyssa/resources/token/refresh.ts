@@ -12,6 +12,7 @@ export const refreshFields: INodeProperties[] = [
 		type: 'string',
 		typeOptions: { password: true },
 		default: '',
+		placeholder: "Leave empty to use the credential's refresh token",
 		description: 'Refresh token from Token → Log In. Empty: the refresh token the credential holds.',
 		displayOptions: { show: { resource: ['token'], operation: ['refresh'] } },
 	},
