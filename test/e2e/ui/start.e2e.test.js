@@ -9,28 +9,17 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const net = require('node:net');
-const { spawn, spawnSync } = require('node:child_process');
-const n8n = require('../lib/n8n');
+const { spawnSync } = require('node:child_process');
+const npmStart = require('../lib/npmStart');
 const kit = require('../lib/e2eKit');
 const { ensureChromium } = require('../lib/chromium');
 const { FIXED_PORTS } = require('../../sandbox');
 const { EXAMPLE_CREDENTIALS } = require('../../../examples/sandboxCredentials');
 
 const OUT = path.join(kit.ROOT, 'test-output', 'e2e');
-let child;
-let output = '';
-let port;
-let editorUrl;
-let owner;
-let cookie;
-let exited = null;
+/** npm start as a user runs it (test/e2e/lib/npmStart.js): { url, port, cookie, rest, child, output(), exited(), kill() } */
+let app;
 
-const portFree = (p) =>
-	new Promise((resolve) => {
-		const s = net.createServer();
-		s.once('error', () => resolve(false));
-		s.listen(p, '127.0.0.1', () => s.close(() => resolve(true)));
-	});
 const portAnswers = (p) =>
 	new Promise((resolve) => {
 		const sock = net.connect(p, '127.0.0.1');
@@ -50,15 +39,7 @@ function groupAlive(pid) {
 	}
 }
 
-async function rest(method, p, body) {
-	const res = await fetch(`${editorUrl}${p}`, { method, headers: { 'content-type': 'application/json', cookie }, body: body ? JSON.stringify(body) : undefined });
-	const text = await res.text();
-	let json;
-	try {
-		json = JSON.parse(text);
-	} catch {}
-	return { status: res.status, json, text };
-}
+const rest = (...args) => app.rest(...args);
 const list = (json) => (Array.isArray(json?.data) ? json.data : Array.isArray(json?.data?.data) ? json.data.data : []);
 
 function exampleWorkflows() {
@@ -67,54 +48,18 @@ function exampleWorkflows() {
 }
 
 beforeAll(async () => {
-	const busy = [];
-	for (const [k, p] of Object.entries(FIXED_PORTS)) if (!(await portFree(p))) busy.push(`${k}:${p}`);
-	if (busy.length) throw new Error(`npm start needs the sandbox's fixed ports, busy: ${busy.join(', ')} (is another \`npm start\` running?)`);
-	port = await n8n.getFreePort();
-	child = spawn(process.execPath, [path.join(kit.ROOT, 'scripts', 'start.js')], {
-		cwd: kit.ROOT,
-		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
-		// NODE_ENV: jest's "test" silences n8n's logger and startN8n would never see it ready
-		env: { ...process.env, N8N_PORT: String(port), NODE_ENV: 'production' },
-	});
-	child.stdout.setEncoding('utf8').on('data', (d) => (output += d));
-	child.stderr.setEncoding('utf8').on('data', (d) => (output += d));
-	child.on('exit', (code, signal) => (exited = { code, signal }));
-	const t0 = Date.now();
-	for (;;) {
-		const m = /n8n editor\s+(http:\/\/\S+)\s+\(log in: (\S+) \/ (\S+);/.exec(output);
-		if (m) {
-			editorUrl = m[1].replace('localhost', '127.0.0.1');
-			owner = { email: m[2], password: m[3] };
-			break;
-		}
-		if (exited) throw new Error(`npm start exited (${JSON.stringify(exited)}) before printing the editor URL:\n${output.slice(-4000)}`);
-		if (Date.now() - t0 > 12 * 60_000) throw new Error(`npm start printed no editor URL in 12 min:\n${output.slice(-4000)}`);
-		await kit.sleep(250);
-	}
-	const login = await fetch(`${editorUrl}/rest/login`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
-	});
-	const setCookie = login.headers.getSetCookie();
-	await login.text();
-	cookie = setCookie.map((c) => c.split(';')[0]).find((c) => c.startsWith('n8n-auth='));
+	app = await npmStart.start();
 }, 15 * 60_000);
 
 afterAll(async () => {
-	if (child && !exited) {
-		try {
-			process.kill(-child.pid, 'SIGKILL');
-		} catch {}
-	}
-	kit.recordArtifact(kit.SUITE, 'npm-start-output', output);
+	if (!app) return;
+	await app.kill();
+	kit.recordArtifact(kit.SUITE, 'npm-start-output', app.output());
 });
 
 test('npm start prints the editor URL on the requested N8N_PORT and the owner login works', () => {
-	expect(editorUrl).toBe(`http://127.0.0.1:${port}`);
-	expect(cookie).toMatch(/^n8n-auth=/);
+	expect(app.url).toBe(`http://127.0.0.1:${app.port}`);
+	expect(app.cookie).toMatch(/^n8n-auth=/);
 });
 
 test('the five example workflows and the five sandbox credentials exist in n8n', async () => {
@@ -157,24 +102,25 @@ test('headless Chromium renders the n8n editor (installed with apt-get when miss
 	const shot = path.join(OUT, 'npm-start-editor.png');
 	fs.rmSync(shot, { force: true });
 	const common = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--hide-scrollbars', '--window-size=1280,800', '--virtual-time-budget=20000'];
-	const dom = spawnSync(bin, [...common, '--dump-dom', `${editorUrl}/signin`], { encoding: 'utf8', timeout: 120_000, maxBuffer: 50e6 });
+	const dom = spawnSync(bin, [...common, '--dump-dom', `${app.url}/signin`], { encoding: 'utf8', timeout: 120_000, maxBuffer: 50e6 });
 	expect(dom.status).toBe(0);
 	fs.writeFileSync(path.join(OUT, 'npm-start-editor.dom.html'), dom.stdout);
 	expect(dom.stdout).toMatch(/<title>n8n/i);
 	expect(dom.stdout).toMatch(/Sign in/); // rendered by the editor's JavaScript, not in the static page
-	const r = spawnSync(bin, [...common, `--screenshot=${shot}`, `${editorUrl}/signin`], { encoding: 'utf8', timeout: 120_000 });
+	const r = spawnSync(bin, [...common, `--screenshot=${shot}`, `${app.url}/signin`], { encoding: 'utf8', timeout: 120_000 });
 	expect({ status: r.status, stderr: r.status === 0 ? '' : r.stderr.slice(-1000) }).toEqual({ status: 0, stderr: '' });
 	expect(fs.statSync(shot).size).toBeGreaterThan(5000);
 });
 
 test('SIGINT stops n8n and the sandbox: the process group is gone, the ports are closed', async () => {
-	process.kill(child.pid, 'SIGINT');
+	const { pid } = app.child;
+	process.kill(pid, 'SIGINT');
 	const t0 = Date.now();
-	while (!exited && Date.now() - t0 < 60_000) await kit.sleep(200);
-	expect(exited).toEqual({ code: 0, signal: null });
-	while (groupAlive(child.pid) && Date.now() - t0 < 30_000) await kit.sleep(200);
-	expect(groupAlive(child.pid)).toBe(false);
-	expect(await portAnswers(port)).toBe(false);
+	while (!app.exited() && Date.now() - t0 < 60_000) await kit.sleep(200);
+	expect(app.exited()).toEqual({ code: 0, signal: null });
+	while (groupAlive(pid) && Date.now() - t0 < 30_000) await kit.sleep(200);
+	expect(groupAlive(pid)).toBe(false);
+	expect(await portAnswers(app.port)).toBe(false);
 	for (const p of Object.values(FIXED_PORTS)) expect(await portAnswers(p)).toBe(false);
-	expect(output).toMatch(/stopping n8n and the sandbox/);
+	expect(app.output()).toMatch(/stopping n8n and the sandbox/);
 });
